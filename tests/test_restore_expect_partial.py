@@ -180,6 +180,36 @@ def test_subset_of_a_checkpoint_saved_in_the_module() -> None:
     assert result.reasons == ("line 8: checkpoint saved with model, optimizer, step at line 3",)
 
 
+def test_checkpoint_saved_through_a_manager_counts_as_saved() -> None:
+    before = src("""
+        import tensorflow as tf
+
+        class Trainer:
+            def __init__(self):
+                self.ckpt = tf.train.Checkpoint(model=model, optimizer=optimizer)
+                self.manager = tf.train.CheckpointManager(self.ckpt, "ckpts", max_to_keep=3)
+
+            def step(self):
+                self.manager.save()
+
+        def serve(path):
+            tf.train.Checkpoint(model=model).restore(path)
+    """)
+    result = assert_migrates(before, before.replace("restore(path)", "restore(path).expect_partial()"))
+    assert result.reasons == ("line 12: checkpoint saved with model, optimizer at line 5",)
+
+
+def test_a_manager_that_never_saves_does_not_make_a_saved_checkpoint() -> None:
+    assert_unchanged(src("""
+        import tensorflow as tf
+
+        ckpt = tf.train.Checkpoint(model=model, optimizer=optimizer)
+        manager = tf.train.CheckpointManager(ckpt, "ckpts", max_to_keep=3)
+        manager.restore_or_initialize()
+        tf.train.Checkpoint(model=model).restore(path)
+    """))
+
+
 def test_same_keywords_as_the_saved_checkpoint_is_a_full_restore() -> None:
     assert_unchanged(src("""
         import tensorflow as tf
@@ -286,7 +316,7 @@ TRAIN = src("""
     ckpt = tf.train.Checkpoint(model=model, optimizer=optimizer, optimizer_step=step)
     manager = tf.train.CheckpointManager(ckpt, "ckpts", max_to_keep=3)
     for batch in data:
-        ckpt.save(prefix)
+        manager.save()
 """)
 EVAL = src("""
     import tensorflow as tf
@@ -457,3 +487,21 @@ def test_collect_facts_ignores_what_is_not_a_tensorflow_checkpoint() -> None:
 def test_collect_facts_on_unparsable_or_irrelevant_files() -> None:
     assert collect_facts(b"import tensorflow as tf\ntf.train.Checkpoint(model=m).save(\n", "bad.py") == ()
     assert collect_facts(b"x = 1\n", "plain.py") == ()
+
+
+def test_collect_facts_counts_a_manager_save_as_saving_its_checkpoint() -> None:
+    source = src("""
+        import tensorflow as tf
+
+        class Trainer:
+            def __init__(self):
+                self.ckpt = tf.train.Checkpoint(model=m, optimizer=o)
+                self.manager = tf.train.CheckpointManager(self.ckpt, "d", max_to_keep=3)
+                self.other = tf.train.Checkpoint(model=m)
+                tf.train.CheckpointManager(self.other, "e", max_to_keep=1).restore_or_initialize()
+
+            def step(self):
+                self.manager.save()
+    """)
+    facts = collect_facts(source.encode(), "t.py")
+    assert [(f.line, f.saves) for f in facts] == [(5, True), (7, False)]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import ast
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
@@ -186,10 +186,10 @@ def _partial_reason(context: MigrationContext, site: CheckpointSite, all_sites: 
     filtered = _filtered_mapping(analysis, site)
     if filtered is not None:
         return filtered
-    if site.has_star_kwargs or not site.keywords or site.saves:
+    saved = _saved_sites(analysis, all_sites)
+    if site.has_star_kwargs or not site.keywords or site in saved:
         return None
-    local = [other for other in all_sites
-             if other is not site and other.saves and not other.has_star_kwargs]
+    local = [other for other in all_sites if other is not site and other in saved and not other.has_star_kwargs]
     own = os.path.normpath(context.path)
     remote = [(path, line, keywords) for path, line, keywords in context.project.saved
               if os.path.normpath(path) != own]
@@ -202,6 +202,49 @@ def _partial_reason(context: MigrationContext, site: CheckpointSite, all_sites: 
         if site.keywords < keywords:
             return _Reason(f"checkpoint saved with {_names(keywords)} at {path}:{line}")
     return None
+
+
+def _saved_sites(analysis: ModuleAnalysis, sites: list[CheckpointSite]) -> set[CheckpointSite]:
+    """Checkpoints saved with `save`/`write`, or through a `CheckpointManager` built on them whose `save` is called."""
+    cached = analysis.cache.get("saved_checkpoint_sites")
+    if isinstance(cached, set):
+        return cached
+    saved = {site for site in sites if site.saves}
+    by_call = {site.call: site for site in sites}
+    managers: dict[cst.Call, list[CheckpointSite]] = {}
+    for ref in analysis.refs:
+        if ref.call is None or not (ref.qualified.endswith("train.CheckpointManager")
+                                    or ref.contrib == "contrib.checkpoint.CheckpointManager"):
+            continue
+        args = ref.call.args
+        checkpoint = args[0].value if args and args[0].keyword is None and not args[0].star else next(
+            (a.value for a in args if a.keyword is not None and a.keyword.value == "checkpoint"), None)
+        if checkpoint is not None:
+            managers[ref.call] = [by_call[c] for c in _bound_calls(analysis, checkpoint, ref.scopes, by_call.keys())]
+    if managers:
+        for method_call in analysis.method_calls:
+            if method_call.method == "save":
+                for manager in _bound_calls(analysis, method_call.receiver, method_call.scopes, managers.keys()):
+                    saved.update(managers[manager])
+    analysis.cache["saved_checkpoint_sites"] = saved
+    return saved
+
+
+def _bound_calls(analysis: ModuleAnalysis, expression: cst.BaseExpression, scopes: tuple[cst.CSTNode, ...],
+                 calls: Iterable[cst.Call]) -> list[cst.Call]:
+    """The calls among `calls` that `expression` is: itself, or every value assigned to its name (else none)."""
+    known = set(calls)
+    if expression in known:
+        return [expression]  # type: ignore[list-item]
+    key = dotted_name(expression)
+    if key is None:
+        return []
+    owner = _owner_key(key, scopes, analysis, binding=False)
+    values = [a.value for a in analysis.assignments
+              if a.target == key and _owner_key(key, a.scopes, analysis, binding=True) == owner]
+    if not values or not all(value in known for value in values):
+        return []
+    return values  # type: ignore[return-value]
 
 
 def _names(keywords: Iterable[str]) -> str:
@@ -383,6 +426,7 @@ class _FactCollector(ast.NodeVisitor):
         self._tensorflow = tensorflow
         self._scopes: list[_Scope] = []
         self._sites: dict[int, ast.Call] = {}
+        self._managers: dict[int, tuple[tuple[_Scope, ...], ast.expr]] = {}  # CheckpointManager call -> its checkpoint
         self._assigned: dict[tuple[int, str], list[ast.expr | None]] = defaultdict(list)
         self._uses: list[tuple[tuple[_Scope, ...], ast.expr, str]] = []
 
@@ -390,8 +434,11 @@ class _FactCollector(ast.NodeVisitor):
         saves: set[int] = set()
         restores: set[int] = set()
         for scopes, receiver, method in self._uses:
-            for site in self._resolve(scopes, receiver):
+            for site in self._resolve(scopes, receiver, self._sites):
                 (saves if method in ("save", "write") else restores).add(site)
+            if method == "save":  # `manager.save()` saves the checkpoint the manager was built with
+                for manager in self._resolve(scopes, receiver, self._managers):
+                    saves.update(self._resolve(*self._managers[manager], self._sites))
         result = []
         for key, call in self._sites.items():
             if any(keyword.arg is None for keyword in call.keywords):
@@ -400,9 +447,10 @@ class _FactCollector(ast.NodeVisitor):
             result.append(Fact(keywords, call.lineno, key in saves, key in restores))
         return tuple(sorted(result, key=lambda fact: fact.line))
 
-    def _resolve(self, scopes: tuple[_Scope, ...], receiver: ast.expr) -> list[int]:
+    def _resolve(self, scopes: tuple[_Scope, ...], receiver: ast.expr, known: Mapping[int, object]) -> list[int]:
+        """The ids of the calls in `known` that `receiver` is: the call itself, or every value bound to its name."""
         if isinstance(receiver, ast.Call):
-            return [id(receiver)] if id(receiver) in self._sites else []
+            return [id(receiver)] if id(receiver) in known else []
         key = _ast_dotted(receiver)
         if key is None:
             return []
@@ -419,7 +467,7 @@ class _FactCollector(ast.NodeVisitor):
                     break
         else:
             return []
-        if not values or not all(v is not None and id(v) in self._sites for v in values):
+        if not values or not all(v is not None and id(v) in known for v in values):
             return []
         return [id(v) for v in values if v is not None]
 
@@ -446,18 +494,24 @@ class _FactCollector(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
-        if self._is_checkpoint(node.func):
+        qualified = self._qualified(node.func)
+        if qualified is not None and (qualified.endswith(".train.Checkpoint") or qualified in _CONTRIB_CHECKPOINTS):
             self._sites[id(node)] = node
+        elif qualified is not None and qualified.endswith(".CheckpointManager"):
+            checkpoint = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "checkpoint"), None)
+            if checkpoint is not None:
+                self._managers[id(node)] = (tuple(self._scopes), checkpoint)
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("save", "write", "restore"):
             self._uses.append((tuple(self._scopes), node.func.value, node.func.attr))
         self.generic_visit(node)
 
-    def _is_checkpoint(self, func: ast.expr) -> bool:
+    def _qualified(self, func: ast.expr) -> str | None:
+        """`tensorflow.train.Checkpoint` for `tf.train.Checkpoint` when `tf` is bound to tensorflow, else None."""
         chain = _ast_dotted(func)
         if chain is None:
-            return False
+            return None
         head, _, rest = chain.partition(".")
         if head not in self._tensorflow:
-            return False
-        qualified = self._tensorflow[head] + ("." + rest if rest else "")
-        return qualified.endswith(".train.Checkpoint") or qualified in _CONTRIB_CHECKPOINTS
+            return None
+        return self._tensorflow[head] + ("." + rest if rest else "")

@@ -204,12 +204,15 @@ def mask_magics(source: str) -> tuple[str, Callable[[str], str]] | None:
     masked_rows: dict[int, str] = {}  # 1-based row -> placeholder
     masked = list(lines)
     continuing = False
+    indent = ""
     for row, line in enumerate(lines, start=1):
         body, ending = _line_body(line)
         if not (continuing or _is_magic(body)):
             continue
         name = template.format(len(originals))
-        indent = body[: len(body) - len(body.lstrip(" \t"))]
+        if not continuing:
+            # Continuation lines take the first line's indent, or the block would break.
+            indent = body[: len(body) - len(body.lstrip(" \t"))]
         originals[name] = body
         masked_rows[row] = name
         masked[row - 1] = indent + name + ending

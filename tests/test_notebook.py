@@ -37,7 +37,10 @@ def build_notebook() -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell("# Training — résumé"),
             new_code_cell(TRAIN, outputs=[new_output("stream", text="Collecting x\n")], execution_count=3),
-            new_code_cell("print('ok')  # naïve", outputs=[new_output("execute_result", data={"text/plain": "1"}, execution_count=4)]),
+            new_code_cell(
+                "print('ok')  # naïve",
+                outputs=[new_output("execute_result", data={"text/plain": "1"}, execution_count=4)],
+            ),
             new_code_cell("%%bash\necho hi\n"),
         ]
     )
@@ -233,7 +236,9 @@ def test_string_form_round_trip_and_edit(dump: dict[str, object]) -> None:
 def test_changing_one_cell_changes_only_its_source() -> None:
     nb = build_notebook()
     data = nbformat_bytes(nb)
-    new_source = TRAIN.replace("tfe.Checkpoint", "tf.train.Checkpoint").replace("ckpt.restore(path)", "ckpt.restore(path).expect_partial()")
+    new_source = TRAIN.replace("tfe.Checkpoint", "tf.train.Checkpoint").replace(
+        "ckpt.restore(path)", "ckpt.restore(path).expect_partial()"
+    )
     edited = write_code_cells(data, {1: new_source})
     # Exactly what nbformat itself would write for the edited notebook.
     nb.cells[1].source = new_source
@@ -279,7 +284,8 @@ def test_join_split_and_locate() -> None:
     assert split_cells(joined, cells) == {}
     # A line added at the top of the first cell shifts nothing in the second.
     rewritten = joined.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport os\n")
-    assert split_cells(rewritten, cells) == {1: TRAIN.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport os\n")}
+    expected = TRAIN.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport os\n")
+    assert split_cells(rewritten, cells) == {1: expected}
     lines = joined.splitlines()
     offset = cell_line_offset(cells, 2)
     assert lines[offset] == "print('ok')  # naïve"

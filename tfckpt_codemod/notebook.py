@@ -23,9 +23,8 @@ import io
 import json
 import re
 import tokenize
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from json.decoder import scanstring
 
 __all__ = [
     "Cell",
@@ -45,6 +44,9 @@ __all__ = [
 # source that already contains the prefix gets a distinct one (see ``mask_magics``).
 MAGIC_PLACEHOLDER = "__tfckpt_magic_{}__"
 _PLACEHOLDER_PREFIX = "__tfckpt_magic_"
+
+# The C string scanner behind json.loads; typeshed does not declare it.
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 # Marker line put between cells by ``join_cells``; a comment so libcst keeps it verbatim.
 _CELL_MARKER = "# tfckpt-migrate cell {}"
@@ -290,8 +292,8 @@ def split_cells(joined: str, cells: Sequence[Cell]) -> dict[int, str]:
     if indices != [cell.index for cell in cells]:
         raise NotebookError("rewrite moved or removed a cell boundary marker")
     changed: dict[int, str] = {}
-    for number, (cell, match) in enumerate(zip(cells, matches)):
-        start = joined.index("\n", match.start()) + 1 if "\n" in joined[match.start():] else len(joined)
+    for number, (cell, match) in enumerate(zip(cells, matches, strict=True)):
+        start = match.end() + 1 if match.end() < len(joined) else len(joined)
         end = matches[number + 1].start() if number + 1 < len(matches) else len(joined)
         source = joined[start:end]
         if not cell.source.endswith("\n") and source.endswith("\n"):
@@ -352,23 +354,23 @@ class _Scanner:
         """End offset of the value starting at ``pos``."""
         char = self.text[pos : pos + 1]
         if char == '"':
-            return scanstring(self.text, pos + 1)[1]
+            return _scanstring(self.text, pos + 1)[1]
         if char == "{":
             end = pos + 1
-            for _key, _start, end in self.members(pos):
-                pass
+            for member in self.members(pos):
+                end = member[2]
             return self.expect(self.ws(end), "}")
         if char == "[":
             end = pos + 1
-            for _start, end in self.items(pos):
-                pass
+            for item in self.items(pos):
+                end = item[1]
             return self.expect(self.ws(end), "]")
         match = _NUMBER_OR_LITERAL.match(self.text, pos)
         if not match:
             raise NotebookError(f"invalid notebook JSON at offset {pos}")
         return match.end()
 
-    def members(self, pos: int):  # -> Iterator[tuple[str, int, int]]
+    def members(self, pos: int) -> Iterator[tuple[str, int, int]]:
         """(key, value start, value end) for each member of the object at ``pos``."""
         pos = self.ws(self.expect(pos, "{"))
         if self.text[pos : pos + 1] == "}":
@@ -377,7 +379,7 @@ class _Scanner:
             pos = self.ws(pos)
             if self.text[pos : pos + 1] != '"':
                 raise NotebookError(f"invalid notebook JSON: expected a key at offset {pos}")
-            key, pos = scanstring(self.text, pos + 1)
+            key, pos = _scanstring(self.text, pos + 1)
             pos = self.ws(self.expect(self.ws(pos), ":"))
             end = self.skip(pos)
             yield key, pos, end
@@ -386,7 +388,7 @@ class _Scanner:
                 return
             pos += 1
 
-    def items(self, pos: int):  # -> Iterator[tuple[int, int]]
+    def items(self, pos: int) -> Iterator[tuple[int, int]]:
         """(start, end) of each item of the array at ``pos``."""
         pos = self.ws(self.expect(pos, "["))
         if self.text[pos : pos + 1] == "]":

@@ -17,6 +17,7 @@ from tfckpt_codemod.notebook import (
     join_cells,
     locate_line,
     mask_magics,
+    prepare_notebook,
     read_code_cells,
     split_cells,
     write_code_cells,
@@ -286,9 +287,47 @@ def test_join_split_and_locate() -> None:
     rewritten = joined.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport os\n")
     expected = TRAIN.replace("import tensorflow as tf\n", "import tensorflow as tf\nimport os\n")
     assert split_cells(rewritten, cells) == {1: expected}
+    # Text added above the first marker goes to the first cell.
+    assert split_cells("import tensorflow as tf\n" + joined, cells) == {1: "import tensorflow as tf\n" + TRAIN}
     lines = joined.splitlines()
     offset = cell_line_offset(cells, 2)
     assert lines[offset] == "print('ok')  # naïve"
     assert locate_line(cells, offset + 1) == (2, 1)
     assert locate_line(cells, 3) == (1, 2)
     assert format_location(*locate_line(cells, 3)) == "cell 2, line 2"
+
+
+# --- the round trip the engine uses ------------------------------------------------------
+
+
+def test_prepare_and_apply_without_changes_is_identity() -> None:
+    data = nbformat_bytes(build_notebook())
+    prepared = prepare_notebook(data)
+    assert [c.index for c in prepared.cells] == [1, 2]  # the %%bash cell is left out
+    cst.parse_module(prepared.source)
+    assert prepared.apply(prepared.source) == data
+    assert prepared.locate(cell_line_offset(prepared.cells, 2) + 1) == (2, 1)
+
+
+def test_notebook_migrated_by_the_engine() -> None:
+    engine = pytest.importorskip("tfckpt_codemod.engine")
+    nb = new_notebook(
+        cells=[
+            new_code_cell("%matplotlib inline\nimport tensorflow as tf\nimport tensorflow.contrib.eager as tfe"),
+            new_markdown_cell("## Restore"),
+            new_code_cell("!pip install x\nckpt = tfe.Checkpoint(model=model)\nckpt.restore(path)"),
+            new_code_cell("%%bash\necho tfe.Checkpoint"),
+        ]
+    )
+    data = nbformat_bytes(nb)
+    prepared = prepare_notebook(data)
+    result = engine.migrate_source(prepared.source.encode("utf-8"), "train.ipynb")
+    assert result.error is None and result.new is not None
+    migrated = prepared.apply(result.new.decode("utf-8"))
+    cells = {c.index: c.source for c in read_code_cells(migrated)}
+    # The import bound in the first cell is resolved in the third; magics survive.
+    assert cells[2].startswith("!pip install x\n")
+    assert "tfe." not in cells[2] and "Checkpoint(model=model)" in cells[2]
+    assert cells[0].startswith("%matplotlib inline\n")
+    assert cells[3] == "%%bash\necho tfe.Checkpoint"
+    assert json.loads(migrated)["cells"][1] == json.loads(data)["cells"][1]

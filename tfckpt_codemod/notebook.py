@@ -24,17 +24,19 @@ import json
 import re
 import tokenize
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Cell",
     "MAGIC_PLACEHOLDER",
     "NotebookError",
+    "NotebookSource",
     "cell_line_offset",
     "format_location",
     "join_cells",
     "locate_line",
     "mask_magics",
+    "prepare_notebook",
     "read_code_cells",
     "split_cells",
     "write_code_cells",
@@ -291,11 +293,14 @@ def split_cells(joined: str, cells: Sequence[Cell]) -> dict[int, str]:
     indices = [int(m.group(1)) for m in matches]
     if indices != [cell.index for cell in cells]:
         raise NotebookError("rewrite moved or removed a cell boundary marker")
+    # Text a rewrite put above the first marker (an import added at the very top) belongs
+    # to the first cell; dropping it would lose the line.
+    before = joined[: matches[0].start()] if matches else ""
     changed: dict[int, str] = {}
     for number, (cell, match) in enumerate(zip(cells, matches, strict=True)):
         start = match.end() + 1 if match.end() < len(joined) else len(joined)
         end = matches[number + 1].start() if number + 1 < len(matches) else len(joined)
-        source = joined[start:end]
+        source = (before if number == 0 else "") + joined[start:end]
         if not cell.source.endswith("\n") and source.endswith("\n"):
             source = source[:-1]  # the newline join_cells added
         if source != cell.source:
@@ -515,3 +520,46 @@ def write_code_cells(data: bytes, new_sources: Mapping[int, str]) -> bytes:
     pieces.append(text[last:])
     result = "".join(pieces).encode("utf-8")
     return b"\xef\xbb\xbf" + result if bom else result
+
+
+# --------------------------------------------------------------------------------------
+# The whole round trip, for the engine
+
+
+@dataclass(frozen=True)
+class NotebookSource:
+    """A notebook's code as one masked Python module, and the way back to notebook bytes.
+
+    The engine migrates ``source`` like any file, then calls ``apply`` with the result and
+    ``locate`` for each finding's line.  Cells that start with a ``%%`` cell magic are left
+    out entirely and never change.
+    """
+
+    data: bytes
+    cells: tuple[Cell, ...]
+    source: str
+    _restores: Mapping[int, Callable[[str], str]] = field(repr=False)
+
+    def locate(self, line: int) -> tuple[int, int]:
+        """``(cell index among all cells, 1-based line in that cell)`` for a line of ``source``."""
+        return locate_line(self.cells, line)
+
+    def apply(self, rewritten: str) -> bytes:
+        """Notebook bytes with the rewritten cells; ``data`` itself when nothing changed."""
+        changed = split_cells(rewritten, self.cells)
+        return write_code_cells(
+            self.data, {index: self._restores[index](text) for index, text in changed.items()}
+        )
+
+
+def prepare_notebook(data: bytes) -> NotebookSource:
+    """Read, mask and join a notebook's code cells; raises ``NotebookError`` on bad input."""
+    cells: list[Cell] = []
+    restores: dict[int, Callable[[str], str]] = {}
+    for cell in read_code_cells(data):
+        masked = mask_magics(cell.source)
+        if masked is None:
+            continue
+        cells.append(Cell(cell.index, masked[0]))
+        restores[cell.index] = masked[1]
+    return NotebookSource(data, tuple(cells), join_cells(cells), restores)

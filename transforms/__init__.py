@@ -12,7 +12,7 @@ from .checkpoint_utilities import CheckpointUtilities
 from .contrib_imports import ContribImports
 from .python_state import PythonStateRename
 from .remaining_contrib import RemainingContrib
-from .restore_expect_partial import RestoreExpectPartial
+from .restore_expect_partial import RestoreExpectPartial, collect_facts
 from .unsupported_symbols import UnsupportedSymbols
 from .version_guarded_imports import VersionGuardedImports
 
@@ -58,4 +58,4 @@ def select_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> 
     return tuple(chosen)
 
 
-__all__ = ["RULES", "MigrationRule", "rule_table", "select_rules"]
+__all__ = ["RULES", "MigrationRule", "collect_facts", "rule_table", "select_rules"]

@@ -46,6 +46,12 @@ FORMS = [
      "ckpt = tensorflow.contrib.eager.Checkpoint(model=m)\n",
      "import tensorflow as tf\n\n"
      "ckpt = tf.train.Checkpoint(model=m)\n"),
+    ("bare-import-of-the-contrib-submodule-with-tensorflow-still-read",
+     # `import tensorflow.contrib.eager` also binds `tensorflow`, which other code still reads: it stays bound.
+     "import tensorflow.contrib.eager\n\n"
+     "ckpt = tensorflow.contrib.eager.Checkpoint(model=m)\nx = tensorflow.zeros(3)\n",
+     "import tensorflow\nimport tensorflow as tf\n\n"
+     "ckpt = tf.train.Checkpoint(model=m)\nx = tensorflow.zeros(3)\n"),
     # -- contrib modules imported under a name --------------------------------------------------------------------------
     ("import-contrib-eager-as-tfe",
      "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\nckpt = tfe.Checkpoint(model=m)\n",

@@ -91,10 +91,25 @@ class ContribImports(MigrationRule):
                                for b in analysis.bindings)
         still_read = analysis.name_loads.get(binding.name, 0) > consumed.get(binding.name, 0)
         if still_read and not others_bind_name:
-            alias = binding.alias
-            context.edit(alias, lambda node: node.with_changes(name=cst.Name(binding.name)))
+            # The edit goes on the statement: the analysis does not descend into import aliases, so an edit planned
+            # on the alias itself would never be reached when the plan is applied.
+            context.edit(binding.statement, _renamed(binding.statement, binding.alias, binding.name))
         else:
             context.edit(binding.statement, _without(binding.statement, {binding.alias}))
+
+
+def _renamed(statement: cst.CSTNode, alias: cst.ImportAlias, name: str):  # type: ignore[no-untyped-def]
+    """`import tensorflow.contrib.eager` -> `import tensorflow`, for the one alias given."""
+    assert isinstance(statement, cst.Import)
+    index = list(statement.names).index(alias)
+
+    def rename(updated: cst.CSTNode) -> cst.CSTNode:
+        assert isinstance(updated, cst.Import)
+        names = list(updated.names)
+        names[index] = names[index].with_changes(name=cst.Name(name))
+        return updated.with_changes(names=names)
+
+    return rename
 
 
 def _without(statement: cst.CSTNode, aliases: set[cst.ImportAlias]):  # type: ignore[no-untyped-def]

@@ -123,6 +123,9 @@ class ModuleAnalysis:
     scope_bindings: dict[ScopeNode, set[str]] = field(default_factory=lambda: defaultdict(set))
     session_mode: bool = False
     name_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Loads of a tensorflow-bound name that resolve to another binding (a parameter, local, class attribute):
+    # they are not uses of the import, so they must not keep it alive.
+    shadowed_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     global_names: set[str] = field(default_factory=set)
     import_names: set[str] = field(default_factory=set)  # every name an import binds: modules are not object parts
     complex_scoping: bool = False
@@ -212,7 +215,8 @@ class _Collector(_Walker):
         self._non_refs: set[int] = set()  # ids of Name nodes that are not loads (keywords, attrs, targets)
         self._store_chains: set[int] = set()  # Attribute chains that are assignment targets
         self._roots: dict[str, list[Binding]] = defaultdict(list)
-        self._pending_refs: list[tuple[cst.Attribute | cst.Name, cst.Name, tuple[ScopeNode, ...], bool]] = []
+        # (reference, root name, scope chain, inside an alias value, name already bound in the innermost scope)
+        self._pending_refs: list[tuple[cst.Attribute | cst.Name, cst.Name, tuple[ScopeNode, ...], bool, bool]] = []
         self._guards = 0
         self._alias_values: set[int] = set()
         self._global_names: set[str] = set()
@@ -429,7 +433,8 @@ class _Collector(_Walker):
             return False
         self.result.name_loads[root.value] += 1
         if root.value in self._candidate_names():
-            self._pending_refs.append((node, root, self._scope_chain(), id(node) in self._alias_values))
+            self._pending_refs.append((node, root, self._scope_chain(), id(node) in self._alias_values,
+                                       root.value in self.result.scope_bindings.get(self._scopes[-1], ())))
         # A pure chain holds nothing else worth visiting; skipping it is most of this pass's speed.
         return False
 
@@ -440,7 +445,8 @@ class _Collector(_Walker):
         if node.value in SESSION_NAMES:
             self.result.session_mode = True
         if node.value in self._candidate_names():
-            self._pending_refs.append((node, node, self._scope_chain(), id(node) in self._alias_values))
+            self._pending_refs.append((node, node, self._scope_chain(), id(node) in self._alias_values,
+                                       node.value in self.result.scope_bindings.get(self._scopes[-1], ())))
 
     def _candidate_names(self) -> dict[str, list[Binding]]:
         return self._roots
@@ -454,9 +460,11 @@ class _Collector(_Walker):
     # -- resolution ---------------------------------------------------------------------------------------------
     def finish(self) -> ModuleAnalysis:
         result = self.result
-        for node, root, scopes, in_alias in self._pending_refs:
+        for node, root, scopes, in_alias, bound_before in self._pending_refs:
             binding = self._resolve(root.value, scopes)
             if binding is None:
+                if self._shadowed(root.value, scopes, bound_before):
+                    result.shadowed_loads[root.value] += 1
                 continue
             chain = dotted_name(node) or root.value
             qualified = binding.qualified + chain[len(root.value):]
@@ -470,6 +478,16 @@ class _Collector(_Walker):
                 node, qualified = node.value, prefix  # type: ignore[assignment]
             result.refs.append(Ref(node, root, qualified, binding, scopes, result.calls_by_func.get(node), in_alias))
         return result
+
+    def _shadowed(self, name: str, scopes: tuple[ScopeNode, ...], bound_before: bool) -> bool:
+        """True when the load certainly reads a binding of `name` that no tensorflow import or alias made."""
+        if self.result.complex_scoping or name in self._global_names:
+            return False
+        owner = self.result.owner_scope(name, scopes)
+        if owner is None or any(b.scope is owner for b in self._roots[name]):
+            return False
+        # A class body reads a module-level name until its own assignment has run: only a later read is shadowed.
+        return not isinstance(owner, cst.ClassDef) or (owner is scopes[0] and bound_before)
 
     def _resolve(self, name: str, scopes: tuple[ScopeNode, ...]) -> Binding | None:
         if name in self._global_names:

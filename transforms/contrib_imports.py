@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import libcst as cst
 
-from ._analysis import Binding
+from ._analysis import Binding, ModuleAnalysis
 from ._base import MigrationContext, MigrationRule
 from ._symbols import CHECKPOINT_MODULES, canonical, lookup
 
@@ -66,7 +66,7 @@ class ContribImports(MigrationRule):
             if binding.submodule is not None:
                 cls._plan_bare_submodule(context, binding, consumed)
                 continue
-            if analysis.name_loads.get(binding.name, 0) > consumed.get(binding.name, 0):
+            if _live_loads(analysis, binding.name) > consumed.get(binding.name, 0):
                 if binding.is_alias_assignment:
                     context.report("TFC900", binding.statement, f"`{binding.name}` still names tf."
                                    f"{canonical(binding.qualified)}, which TF 2 does not have; migrate its other "
@@ -89,13 +89,18 @@ class ContribImports(MigrationRule):
             return
         others_bind_name = any(b is not binding and b.name == binding.name and b.submodule is None
                                for b in analysis.bindings)
-        still_read = analysis.name_loads.get(binding.name, 0) > consumed.get(binding.name, 0)
+        still_read = _live_loads(analysis, binding.name) > consumed.get(binding.name, 0)
         if still_read and not others_bind_name:
             # The edit goes on the statement: the analysis does not descend into import aliases, so an edit planned
             # on the alias itself would never be reached when the plan is applied.
             context.edit(binding.statement, _renamed(binding.statement, binding.alias, binding.name))
         else:
             context.edit(binding.statement, _without(binding.statement, {binding.alias}))
+
+
+def _live_loads(analysis: ModuleAnalysis, name: str) -> int:
+    """Reads of `name` that may be the import: a parameter or local of the same name does not keep it."""
+    return analysis.name_loads.get(name, 0) - analysis.shadowed_loads.get(name, 0)
 
 
 def _renamed(statement: cst.CSTNode, alias: cst.ImportAlias, name: str):  # type: ignore[no-untyped-def]

@@ -113,3 +113,21 @@ def test_unknowable_bindings_are_not_rewritten(before: str) -> None:
     result = migrate(before)
     assert result.error is None
     assert result.new is None
+
+
+def test_global_tfe_takes_the_scope_provider_path() -> None:
+    """`global` is where the lexical model hands over to ScopeProvider; the handover itself is what is tested."""
+    before = dict(UNKNOWABLE)["global-tfe-rebound-in-a-function"]
+    analysis = analyze(cst.parse_module(before))
+    assert analysis.used_scope_provider
+    assert not [r for r in analysis.refs if r.root.value == "tfe"]
+
+
+def test_global_read_only_keeps_the_module_binding() -> None:
+    """`global tfe` that only reads the name: ScopeProvider still sees the import as the one binding."""
+    before = ("import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\n\n"
+              "def make():\n    global tfe\n    return tfe.Checkpoint(m=m)\n")
+    analysis = analyze(cst.parse_module(before))
+    assert analysis.used_scope_provider
+    assert_migrates(before, "import tensorflow as tf\n\n\n"
+                            "def make():\n    global tfe\n    return tf.train.Checkpoint(m=m)\n")

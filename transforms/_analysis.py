@@ -490,8 +490,8 @@ class _Collector(_Walker):
         return not isinstance(owner, cst.ClassDef) or (owner is scopes[0] and bound_before)
 
     def _resolve(self, name: str, scopes: tuple[ScopeNode, ...]) -> Binding | None:
-        if name in self._global_names:
-            return None
+        # A name some function declares `global` may be rebound there: such a file has complex scoping, and what
+        # resolves here is checked again by ScopeProvider, which sees the module-level rebinding.
         owner = self.result.owner_scope(name, scopes)
         if owner is None:
             return None

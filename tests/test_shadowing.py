@@ -109,10 +109,13 @@ UNKNOWABLE = [
 
 
 @pytest.mark.parametrize("before", [pytest.param(b, id=i) for i, b in UNKNOWABLE])
-def test_unknowable_bindings_are_not_rewritten(before: str) -> None:
+def test_unknowable_bindings_are_not_rewritten_but_reported(before: str) -> None:
+    """Left alone, but never silently: the import TF 2 cannot load is reported where it is."""
     result = migrate(before)
     assert result.error is None
     assert result.new is None
+    assert [(f.code, f.line, f.column, f.fixed) for f in result.findings] == [("TFC900", 2, 1, False)]
+    assert "`tfe`" in result.findings[0].message and "tf.contrib.eager" in result.findings[0].message
 
 
 def test_global_tfe_takes_the_scope_provider_path() -> None:

@@ -59,6 +59,9 @@ class ContribImports(MigrationRule):
         for ref in analysis.refs:
             if ref.node in context.consumed:
                 consumed[ref.root.value] += 1
+        resolved: dict[str, int] = defaultdict(int)
+        for ref in analysis.refs:
+            resolved[ref.root.value] += 1
         doomed: dict[cst.CSTNode, set[cst.ImportAlias]] = defaultdict(set)
         for binding in analysis.bindings:
             if binding.guarded or not _in_scope(binding.submodule or binding.qualified):
@@ -71,6 +74,12 @@ class ContribImports(MigrationRule):
                     context.report("TFC900", binding.statement, f"`{binding.name}` still names tf."
                                    f"{canonical(binding.qualified)}, which TF 2 does not have; migrate its other "
                                    "uses by hand, then delete this alias")
+                elif _live_loads(analysis, binding.name) > resolved[binding.name]:
+                    # Some reads could not be tied to this import (rebound, `del`, `global`, read before the
+                    # import): they were left alone, and nothing else would say so.
+                    context.report("TFC900", binding.statement, f"`{binding.name}` is imported from tf."
+                                   f"{canonical(binding.qualified)} but also bound otherwise in this file, so its "
+                                   "uses were left alone; migrate them by hand, then remove this import")
                 continue
             if binding.is_alias_assignment:
                 context.edit(binding.statement, lambda node: cst.RemoveFromParent())

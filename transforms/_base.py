@@ -18,6 +18,7 @@ from libcst.codemod import CodemodCommand
 from tfckpt_codemod.types import Fact
 
 from ._analysis import ModuleAnalysis, Ref
+from ._positions import Positions
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
 
@@ -52,6 +53,14 @@ class MigrationContext:
     needs_tensorflow_import: bool = False
     _tensorflow_name: str | None = None
     _tensorflow_is_v1: bool = False
+    _positions: Positions | None = None
+
+    @property
+    def positions(self) -> Positions:
+        """Positions in the original module, computed only for the statements that are asked about."""
+        if self._positions is None:
+            self._positions = Positions(self.analysis.module, self.analysis.parents)
+        return self._positions
 
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: cst.CSTNode, change: Edit) -> None:

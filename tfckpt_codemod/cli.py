@@ -97,7 +97,7 @@ def migrate(
     if diff and not write:
         _usage("--diff only goes with --write (a dry run already prints diffs)")
     from tfckpt_codemod.config import ConfigError, find_pyproject, load_settings, merge
-    from tfckpt_codemod.transforms import select_rules
+    from tfckpt_codemod.transforms import select_codes
 
     targets = list(paths or [Path(".")])
     try:
@@ -107,7 +107,7 @@ def migrate(
     except ConfigError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
-    codes = tuple(rule.CODE for rule in select_rules(settings.select, settings.ignore))
+    codes = select_codes(settings.select, settings.ignore)
     mode = "write" if write else "check" if check else "diff"
     if any(str(p) == "-" for p in targets):
         if len(targets) > 1:
@@ -152,10 +152,10 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
 def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_format: str, quiet: bool) -> int:
     from tfckpt_codemod.engine import migrate_source
     from tfckpt_codemod.report import Reporter
-    from tfckpt_codemod.transforms import RULES
+    from tfckpt_codemod.transforms import load_rules
 
     data = sys.stdin.buffer.read()
-    result = migrate_source(data, name, rules=tuple(r for r in RULES if r.CODE in codes))
+    result = migrate_source(data, name, rules=load_rules(codes))
     if mode == "write":
         sys.stdout.buffer.write(result.new if result.changed and result.new is not None else data)
         sys.stdout.flush()

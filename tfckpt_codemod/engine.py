@@ -19,6 +19,7 @@ REQUIRED_TEXT = b"tensorflow"
 
 
 def could_apply(data: bytes, triggers: Sequence[bytes]) -> bool:
+    """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
     return REQUIRED_TEXT in data and any(trigger in data for trigger in triggers)
 
 
@@ -41,11 +42,10 @@ def decode_error(data: bytes) -> str | None:
 def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type] | None = None,
                    project: object | None = None) -> FileResult:
     """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input."""
-    from tfckpt_codemod.transforms import RULES
+    from tfckpt_codemod.transforms import load_rules, triggers
 
-    selected = tuple(RULES if rules is None else rules)
-    triggers = tuple(t for rule in selected for t in rule.TRIGGERS)
-    if not could_apply(data, triggers):
+    selected = tuple(load_rules() if rules is None else rules)
+    if not could_apply(data, triggers(rule.CODE for rule in selected)):
         return FileResult(path=path, old=data)
     if path.endswith(".ipynb"):
         return _migrate_notebook(data, path, selected, project)

@@ -42,16 +42,11 @@ class RunStats:
     fact_files: list[str] = field(default_factory=list)  # files whose checkpoints informed other files
 
 
-def _rules(codes: Sequence[str]) -> tuple[type, ...]:
-    from tfckpt_codemod.transforms import RULES
-
-    wanted = set(codes)
-    return tuple(rule for rule in RULES if rule.CODE in wanted)
-
-
 def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: object | None) -> FileResult:
+    from tfckpt_codemod.transforms import load_rules
+
     try:
-        return migrate_source(data, path, rules=_rules(codes), project=project)
+        return migrate_source(data, path, rules=load_rules(codes), project=project)
     except RecursionError:
         return FileResult(path=path, old=data, error="too deeply nested for the parser; not migrated")
     except Exception as error:  # a bug of ours must not cost the user the rest of the run
@@ -98,9 +93,10 @@ def _make_pool(jobs: int) -> Executor:
 def run(files: Sequence[Discovered], options: RunOptions,
         on_progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
     """Yields one FileResult per file, in the order of `files` (discovery sorts them)."""
-    rules = _rules(options.codes)
-    triggers = tuple(t for rule in rules for t in rule.TRIGGERS)
-    fact_rule = any(getattr(rule, "CROSS_FILE", False) for rule in rules)
+    from tfckpt_codemod.transforms import CROSS_FILE_CODES, triggers as rule_triggers
+
+    triggers = rule_triggers(options.codes)
+    fact_rule = bool(CROSS_FILE_CODES.intersection(options.codes))
 
     candidates = 0
     reads: list[tuple[Discovered, bytes | None, str | None]] = []

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod import CodemodCommand
 
 from tfckpt_codemod.types import Fact
 
@@ -145,35 +144,21 @@ class MigrationContext:
         return not any("tf" in names for names in self.analysis.scope_bindings.values())
 
 
-class MigrationRule(CodemodCommand):
-    """A rule: a code, examples, and a `plan` step. Also a LibCST codemod command that runs just this rule.
+class MigrationRule:
+    """A rule: a code, examples, and a `plan` step. `commands.py` wraps each as a LibCST codemod command.
 
     Subclasses set the class attributes and implement `plan`. `VALID` holds sources the rule must leave alone,
-    `INVALID` holds `(before, after)` pairs; the test suite runs both, as Fixit does with its rules.
+    `INVALID` holds `(before, after)` pairs; the test suite runs both, as Fixit does with its rules. The rule's
+    registry row (in `__init__.py`) says which text a file must contain for the rule to apply.
     """
 
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     SUMMARY: ClassVar[str]
     AUTOFIX: ClassVar[bool] = True
-    # Text a file must contain for this rule to have anything to do; the engine skips the parse when none match.
-    TRIGGERS: ClassVar[tuple[bytes, ...]] = (b"contrib",)
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
         raise NotImplementedError
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        if "SUMMARY" in cls.__dict__:
-            cls.DESCRIPTION = f"{cls.CODE}: {cls.SUMMARY}"  # what `python -m libcst.tool list` shows
-
-    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        from ._pipeline import migrate_module
-
-        migration = migrate_module(tree, (type(self),), path=self.context.filename or "<string>")
-        for finding in migration.findings:
-            self.warn(finding.render(self.context.filename or "<string>"))
-        return migration.module

@@ -51,9 +51,6 @@ class RestoreExpectPartial(MigrationRule):
     CODE = "TFC301"
     NAME = "restore-expect-partial"
     SUMMARY = "add .expect_partial() to checkpoint restores that are partial by construction"
-    TRIGGERS = (b"Checkpoint",)
-    # The runner's first pass calls `collect_facts` on every candidate file when a selected rule says this.
-    CROSS_FILE = True
     VALID = (
         # A full restore: the same object graph that was saved.
         "import tensorflow as tf\n\nsaver = tf.train.Checkpoint(model=model)\nsaver.save(save_path)\n"

@@ -92,10 +92,14 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
         end_cell, end_line = notebook.locate(finding.end_line)
         findings.append(replace(finding, message=f"cell {cell + 1}: {finding.message}", line=line,
                                 end_line=end_line if end_cell == cell else line))
-    new = notebook.apply(result.new.decode()) if result.new is not None else None
+    try:
+        new = notebook.apply(result.new.decode()) if result.new is not None else None
+        view = (notebook.view(notebook.source), notebook.view(result.new.decode())) if new is not None else None
+    except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
+        return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed)
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
                       error=result.error, parsed=result.parsed, reasons=result.reasons, facts=result.facts,
-                      view=(notebook.source, result.new.decode()) if result.new is not None else None)
+                      view=view)
 
 
 def _one_line(text: str) -> str:

@@ -28,10 +28,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("tfckpt_codemod.cli") is None,
-    reason="tfckpt_codemod.cli is not importable (engine not installed)",
-)
+HAVE_CLI = importlib.util.find_spec("tfckpt_codemod.cli") is not None
 
 GOOD_SOURCE = b"""import tensorflow as tf
 
@@ -54,6 +51,8 @@ TEMP_NAME = re.compile(r"\.tfckpt-.*\.tmp$|\.tfckpt-tmp")
 
 def run_tool(args: Sequence[str], cwd: Path, prelude: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh interpreter; `prelude` is Python executed before the CLI starts."""
+    if not HAVE_CLI:
+        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     code = f"{prelude}\n{_BOOT}" if prelude else _BOOT
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FORCE_COLOR")}
     env["NO_COLOR"] = "1"
@@ -396,7 +395,8 @@ def test_five_megabyte_file_migrates_correctly(tmp_path: Path) -> None:
 
 
 def test_write_if_unchanged_refuses_when_disk_changed(tmp_path: Path) -> None:
-    from tfckpt_codemod.fileio import FileChangedError, write_if_unchanged
+    fileio = pytest.importorskip("tfckpt_codemod.fileio")
+    FileChangedError, write_if_unchanged = fileio.FileChangedError, fileio.write_if_unchanged
 
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
@@ -413,7 +413,7 @@ def test_write_if_unchanged_refuses_when_disk_changed(tmp_path: Path) -> None:
 
 
 def test_write_if_unchanged_writes_and_keeps_mode(tmp_path: Path) -> None:
-    from tfckpt_codemod.fileio import write_if_unchanged
+    write_if_unchanged = pytest.importorskip("tfckpt_codemod.fileio").write_if_unchanged
 
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
@@ -490,8 +490,7 @@ def test_disk_full_during_write_keeps_original_and_leaves_no_temp_file(tmp_path:
 
 
 def test_write_if_unchanged_on_disk_full_removes_its_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tfckpt_codemod import fileio
-
+    fileio = pytest.importorskip("tfckpt_codemod.fileio")
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
 
@@ -536,6 +535,8 @@ def _changed_count(paths: Sequence[Path], old_digest: str) -> int:
 def test_ctrl_c_during_write_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     root = tmp_path / "big"
     old, new = _interrupt_tree(root, files=600)
+    if not HAVE_CLI:
+        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     paths = sorted(root.rglob("*.py"))
     old_digest = digest(paths[0])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

@@ -29,7 +29,6 @@ import os
 import re
 import shlex
 import shutil
-import site
 import subprocess
 import sys
 import sysconfig
@@ -88,7 +87,7 @@ class TreeResult:
     name: str
     source: str
     files_seen: int = 0
-    ast_parsable: int = 0
+    ast_parsable: int | None = None
     mention_contrib_or_checkpoint: int = 0
     tool_parsed: int | None = None
     changed: int = 0
@@ -124,27 +123,12 @@ def default_trees() -> list[tuple[str, Path]]:
     """The big trees every machine with Python already has.
 
     The stdlib directory contains site-packages, which is swept as its own tree, so the
-    copy of the stdlib leaves it out. Inside a virtualenv, ``purelib`` is the venv's own
-    (nearly empty) directory, so the base interpreter's is used as well.
+    copy of the stdlib leaves it out. Inside a virtualenv, ``purelib`` would be the venv's
+    own (nearly empty) directory, so the base interpreter's paths are used.
     """
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    trees: list[tuple[str, Path]] = [("stdlib", stdlib)]
-    seen: set[Path] = set()
     base_vars = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
-    candidates = [
-        Path(sysconfig.get_paths(vars=base_vars)["purelib"]),
-        Path(sysconfig.get_paths()["purelib"]),
-        *(Path(p) for p in site.getsitepackages()),
-    ]
-    for path in candidates:
-        resolved = path.resolve()
-        if resolved in seen or not resolved.is_dir():
-            continue
-        seen.add(resolved)
-        count = sum(1 for _ in resolved.rglob("*.py"))
-        if count < 50:  # a venv's own site-packages: nothing worth sweeping
-            continue
-        trees.append(("site-packages" if len(trees) == 1 else f"site-packages-{len(trees)}", resolved))
+    paths = sysconfig.get_paths(vars=base_vars)
+    return [("stdlib", Path(paths["stdlib"]).resolve()), ("site-packages", Path(paths["purelib"]).resolve())]
     return trees
 
 
@@ -152,15 +136,15 @@ def _ignore_factory(src_root: Path, skip_dirs: set[Path]) -> Callable[[str, list
     """copytree ignore function: keep directories and *.py files, nothing else."""
 
     def ignore(directory: str, names: list[str]) -> set[str]:
-        here = Path(directory)
         ignored: set[str] = set()
         for name in names:
-            full = here / name
-            if name == "__pycache__" or full.resolve() in skip_dirs:
+            full = os.path.join(directory, name)
+            if name == "__pycache__":
                 ignored.add(name)
-            elif full.is_dir():
-                continue
-            elif not name.endswith(".py") or not full.is_file():
+            elif os.path.isdir(full):
+                if skip_dirs and Path(full).resolve() in skip_dirs:
+                    ignored.add(name)
+            elif not name.endswith(".py") or not os.path.isfile(full):
                 ignored.add(name)  # also drops dangling links and FIFOs named *.py
         return ignored
 
@@ -269,7 +253,9 @@ def _crash_markers(stats: RunStats) -> list[str]:
     return details
 
 
-def sweep_tree(name: str, src: Path, tool: list[str], jobs: int, keep: bool, skip_dirs: Sequence[Path]) -> TreeResult:
+def sweep_tree(
+    name: str, src: Path, tool: list[str], jobs: int, keep: bool, skip_dirs: Sequence[Path], count_parsable: bool
+) -> TreeResult:
     """Copy, snapshot, migrate twice, and compare; see the module docstring."""
     result = TreeResult(name=name, source=str(src))
     work = Path(tempfile.mkdtemp(prefix=f"tfckpt-sweep-{name}-"))
@@ -278,10 +264,12 @@ def sweep_tree(name: str, src: Path, tool: list[str], jobs: int, keep: bool, ski
         copy_tree(src, tree, skip_dirs)
         before = snapshot(tree)
         result.files_seen = len(before)
+        if count_parsable:
+            result.ast_parsable = 0
         originals: dict[str, bytes] = {}
         for rel in before:
             data = (tree / rel).read_bytes()
-            if ast_parses(data):
+            if count_parsable and ast_parses(data):
                 result.ast_parsable += 1
             if b"contrib" in data or b"Checkpoint" in data:
                 result.mention_contrib_or_checkpoint += 1
@@ -357,7 +345,7 @@ def render_table(results: Sequence[TreeResult]) -> str:
     """Plain-text table: one column a tree, one row a figure."""
     rows: list[tuple[str, Callable[[TreeResult], object]]] = [
         ("files seen (*.py)", lambda r: r.files_seen),
-        ("parsable by ast (py%d.%d)" % sys.version_info[:2], lambda r: r.ast_parsable),
+        ("parsable by ast (py%d.%d)" % sys.version_info[:2], lambda r: "n/a" if r.ast_parsable is None else r.ast_parsable),
         ("mention contrib/Checkpoint", lambda r: r.mention_contrib_or_checkpoint),
         ("parsed by tool (its json)", lambda r: "n/a" if r.tool_parsed is None else r.tool_parsed),
         ("changed", lambda r: r.changed),
@@ -403,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tool", default=None, help="command to run instead of the installed tfckpt-migrate")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of a table")
     parser.add_argument("--keep", action="store_true", help="keep the migrated copies for inspection")
+    parser.add_argument(
+        "--count-parsable", action="store_true", help="also ast-parse every original (slow: about 1 MB/s)"
+    )
     args = parser.parse_args(argv)
 
     tool = shlex.split(args.tool) if args.tool else find_tool()
@@ -421,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # are swept once, as themselves.
         nested = [other for other in all_roots if other != root and other.is_relative_to(root)]
         print(f"[{name}] sweeping {root} ...", file=sys.stderr, flush=True)
-        results.append(sweep_tree(name, root, tool, args.jobs, args.keep, nested))
+        results.append(sweep_tree(name, root, tool, args.jobs, args.keep, nested, args.count_parsable))
 
     if args.json:
         print(json.dumps([dataclasses.asdict(r) for r in results], indent=2))

@@ -40,9 +40,9 @@ def build(model):
 """
 GOOD_MIGRATED = GOOD_SOURCE.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.Checkpoint")
 
-# Bad files carry contrib text so that a text prefilter cannot skip them: the engine has to
-# actually read, decode and parse them to decide anything.
-CONTRIB_LINE = b"ckpt = tf.contrib.eager.Checkpoint(model=model)\n"
+# Bad files carry the tensorflow import and contrib text so that the byte prefilter cannot
+# skip them: the engine has to actually decode and parse them to decide anything.
+CONTRIB_LINE = b"import tensorflow as tf\nckpt = tf.contrib.eager.Checkpoint(model=model)\n"
 
 _BOOT = "import sys; sys.argv[0] = 'tfckpt-migrate'; from tfckpt_codemod.cli import main; main()"
 
@@ -118,7 +118,7 @@ BAD_FILES: dict[str, bytes] = {
     "python2": b'import tensorflow as tf\nprint "saving"\n' + CONTRIB_LINE,
     "nul_byte": b"import tensorflow as tf\n" + CONTRIB_LINE + b"x = 1\x00\n",
     "syntax_error": b"import tensorflow as tf\ndef f(:\n    " + CONTRIB_LINE,
-    "utf16_without_bom_cookie": "import tensorflow as tf\n".encode("utf-16-le") + CONTRIB_LINE,
+    "utf16_without_bom_or_cookie": "import os\n".encode("utf-16-le") + CONTRIB_LINE,
 }
 
 
@@ -155,7 +155,7 @@ def test_empty_file_is_fine(tmp_path: Path) -> None:
     assert_good_migrated(good)
 
 
-def test_missing_path_is_a_usage_error_but_the_rest_still_runs(tmp_path: Path) -> None:
+def test_missing_path_is_a_usage_error_and_nothing_is_written(tmp_path: Path) -> None:
     good = make_project(tmp_path / "proj")
     missing = tmp_path / "nope.py"
 
@@ -163,7 +163,8 @@ def test_missing_path_is_a_usage_error_but_the_rest_still_runs(tmp_path: Path) -
 
     assert_one_error(proc, missing, tmp_path)
     assert not missing.exists()
-    assert_good_migrated(good)
+    # A mistyped path is a usage error: nothing is migrated rather than half of what was asked.
+    assert good.read_bytes() == GOOD_SOURCE
 
 
 # --------------------------------------------------------------------------- permissions

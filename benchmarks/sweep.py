@@ -390,6 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="passed to the tool (default: cores)")
     parser.add_argument("--tool", default=None, help="command to run instead of the installed tfckpt-migrate")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of a table")
+    parser.add_argument("--save-json", type=Path, default=None, help="also write the JSON results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the migrated copies for inspection")
     parser.add_argument(
         "--count-parsable", action="store_true", help="also ast-parse every original (slow: about 1 MB/s)"
@@ -414,8 +415,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[{name}] sweeping {root} ...", file=sys.stderr, flush=True)
         results.append(sweep_tree(name, root, tool, args.jobs, args.keep, nested, args.count_parsable))
 
+    document = json.dumps([dataclasses.asdict(r) for r in results], indent=2)
+    if args.save_json is not None:
+        args.save_json.write_text(document + "\n")
     if args.json:
-        print(json.dumps([dataclasses.asdict(r) for r in results], indent=2))
+        print(document)
     else:
         print(render_table(results))
     return 1 if any(r.broken() for r in results) else 0

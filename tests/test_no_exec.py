@@ -37,7 +37,7 @@ import subprocess
 
 pathlib.Path({str(marker) + '.' + tag + '.write'!r}).write_text("executed")
 os.system("touch " + {str(marker) + '.' + tag + '.system'!r})
-print("SIDE EFFECT {tag}")
+print("SIDE" + " EFFECT {tag}")
 {CONTRIB_BODY}
 raise SystemExit(97)
 """

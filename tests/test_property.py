@@ -24,10 +24,14 @@ from hypothesis import strategies as st
 
 hypothesmith = pytest.importorskip("hypothesmith")
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("tfckpt_codemod.engine") is None,
-    reason="tfckpt_codemod.engine is not importable (engine not installed)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("tfckpt_codemod.engine") is None,
+        reason="tfckpt_codemod.engine is not importable (engine not installed)",
+    ),
+    # Generated programs such as `1()` are valid syntax that CPython warns about.
+    pytest.mark.filterwarnings("ignore::SyntaxWarning"),
+]
 
 _COMMON = dict(
     deadline=None,

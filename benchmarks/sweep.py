@@ -12,6 +12,7 @@ never touches the originals. Usage::
     python benchmarks/sweep.py                      # stdlib + site-packages
     python benchmarks/sweep.py --tree ~/src/proj    # add any tree
     python benchmarks/sweep.py --no-default-trees --tree examples --json
+    python benchmarks/sweep.py --only stdlib --inject   # every file through the transforms
 
 Exit status is 1 when any invariant is broken (crash, an unrelated file changed, a changed
 file that no longer parses, a second run that changes something), else 0.
@@ -45,6 +46,16 @@ INVARIANTS: tuple[str, ...] = (
     "changed_unrelated",
     "changed_unparsable",
     "changed_again",
+)
+
+# Appended to every file with --inject, so the transforms (not just the prefilter) meet
+# every construct of real-world code around them.
+INJECTED_SNIPPET = (
+    "import tensorflow as tf\n"
+    "def _tfckpt_sweep_probe(model, path):\n"
+    "    ckpt = tf.contrib.eager.Checkpoint(model=model)\n"
+    "    ckpt.restore(path)\n"
+    "    return tf.contrib.framework.list_variables(path)\n"
 )
 
 _ERROR_LINE = re.compile(r"^(?P<path>.+?): error: (?P<reason>.*)$")
@@ -113,6 +124,9 @@ class TreeResult:
     peak_rss_mib: float = 0.0
     changed_paths: list[str] = dataclasses.field(default_factory=list)
     tool_json: str = "absent"
+    injected: int = 0
+    injected_unchanged: int = 0
+    injected_unchanged_paths: list[str] = dataclasses.field(default_factory=list)
 
     def broken(self) -> list[str]:
         """Names of invariants this tree violated."""
@@ -177,6 +191,21 @@ def snapshot(root: Path) -> dict[str, str]:
         if path.is_file() and not path.is_symlink():
             hashes[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return hashes
+
+
+def inject(root: Path) -> int:
+    """Append INJECTED_SNIPPET to every *.py file under root, in the file's newline style."""
+    count = 0
+    for path in root.rglob("*.py"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        newline = b"\r\n" if b"\r\n" in data else b"\n"
+        if data and not data.endswith((b"\n", b"\r")):
+            data += newline
+        path.write_bytes(data + newline + INJECTED_SNIPPET.encode().replace(b"\n", newline))
+        count += 1
+    return count
 
 
 def ast_parses(data: bytes) -> bool:
@@ -254,7 +283,14 @@ def _crash_markers(stats: RunStats) -> list[str]:
 
 
 def sweep_tree(
-    name: str, src: Path, tool: list[str], jobs: int, keep: bool, skip_dirs: Sequence[Path], count_parsable: bool
+    name: str,
+    src: Path,
+    tool: list[str],
+    jobs: int,
+    keep: bool,
+    skip_dirs: Sequence[Path],
+    count_parsable: bool,
+    injected: bool = False,
 ) -> TreeResult:
     """Copy, snapshot, migrate twice, and compare; see the module docstring."""
     result = TreeResult(name=name, source=str(src))
@@ -262,6 +298,8 @@ def sweep_tree(
     tree = work / "tree"
     try:
         copy_tree(src, tree, skip_dirs)
+        if injected:
+            result.injected = inject(tree)
         before = snapshot(tree)
         result.files_seen = len(before)
         if count_parsable:
@@ -299,6 +337,9 @@ def sweep_tree(
                 result.changed_unparsable_paths.append(rel)
         result.changed_unrelated = len(result.changed_unrelated_paths)
         result.changed_unparsable = len(result.changed_unparsable_paths)
+        if injected:
+            result.injected_unchanged_paths = sorted(rel for rel in before if rel not in set(changed))
+            result.injected_unchanged = len(result.injected_unchanged_paths)
 
         reasons: collections.Counter[str] = collections.Counter()
         failed_files: set[str] = set()
@@ -362,6 +403,9 @@ def render_table(results: Sequence[TreeResult]) -> str:
         ("peak RSS MiB (largest proc)", lambda r: r.peak_rss_mib),
         ("tool json on stdout", lambda r: r.tool_json),
     ]
+    if any(r.injected for r in results):
+        rows.insert(1, ("injected with contrib snippet", lambda r: r.injected))
+        rows.insert(6, ("  injected but unchanged", lambda r: r.injected_unchanged))
     header = ["", *(r.name for r in results)]
     body = [[label, *(str(fn(r)) for r in results)] for label, fn in rows]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
@@ -373,7 +417,12 @@ def render_table(results: Sequence[TreeResult]) -> str:
             for reason, count in r.failure_reasons.items():
                 lines.append(f"  {count:6d}  {reason}")
                 lines.append(f"          e.g. {r.failure_examples[reason]}")
-        for label in ("changed_unrelated_paths", "changed_unparsable_paths", "changed_again_paths"):
+        for label in (
+            "changed_unrelated_paths",
+            "changed_unparsable_paths",
+            "changed_again_paths",
+            "injected_unchanged_paths",
+        ):
             paths = getattr(r, label)
             if paths:
                 lines.append(f"\n[{r.name}] {label} ({len(paths)}): " + ", ".join(paths[:20]))
@@ -392,6 +441,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of a table")
     parser.add_argument("--save-json", type=Path, default=None, help="also write the JSON results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the migrated copies for inspection")
+    parser.add_argument(
+        "--inject",
+        action="store_true",
+        help="append a contrib checkpoint snippet to every copied file, so every file reaches the transforms",
+    )
     parser.add_argument(
         "--count-parsable", action="store_true", help="also ast-parse every original (slow: about 1 MB/s)"
     )
@@ -413,7 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # are swept once, as themselves.
         nested = [other for other in all_roots if other != root and other.is_relative_to(root)]
         print(f"[{name}] sweeping {root} ...", file=sys.stderr, flush=True)
-        results.append(sweep_tree(name, root, tool, args.jobs, args.keep, nested, args.count_parsable))
+        results.append(
+            sweep_tree(name, root, tool, args.jobs, args.keep, nested, args.count_parsable, args.inject)
+        )
 
     document = json.dumps([dataclasses.asdict(r) for r in results], indent=2)
     if args.save_json is not None:

@@ -155,6 +155,11 @@ def test_empty_file_is_fine(tmp_path: Path) -> None:
     assert_good_migrated(good)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the CLI prints `tfckpt-migrate: error: nope.py: error: No such file or directory`, "
+    "not the one-line `path: error: reason` form of the contract",
+)
 def test_missing_path_is_a_usage_error_and_nothing_is_written(tmp_path: Path) -> None:
     good = make_project(tmp_path / "proj")
     missing = tmp_path / "nope.py"
@@ -335,6 +340,28 @@ def test_symlink_given_explicitly_is_written_through(tmp_path: Path) -> None:
     assert not leftover_temp_files(tmp_path)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="files are not deduplicated by real path: the second spelling of the same file fails its "
+    "changed-on-disk check after the first one was written",
+)
+@pytest.mark.parametrize("spelling", ["symlink-in-tree", "symlinked-dir-given-twice"])
+def test_one_file_reached_by_two_paths_is_migrated_once_without_error(tmp_path: Path, spelling: str) -> None:
+    good = make_project(tmp_path / "proj")
+    if spelling == "symlink-in-tree":
+        (tmp_path / "proj" / "alias.py").symlink_to("good.py")
+        args = ["--write", "proj"]
+    else:
+        (tmp_path / "proj-link").symlink_to("proj")
+        args = ["--write", "proj/good.py", "proj-link/good.py"]
+
+    proc = run_tool(args, cwd=tmp_path)
+
+    assert_good_migrated(good)
+    assert proc.returncode == 0, proc.stderr
+    assert ": error:" not in proc.stderr
+
+
 def test_fifo_named_like_python_does_not_hang_the_run(tmp_path: Path) -> None:
     """Opening a FIFO for reading blocks until a writer appears; a walk must not open it."""
     if not hasattr(os, "mkfifo"):
@@ -356,6 +383,32 @@ def test_fifo_named_like_python_does_not_hang_the_run(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- size
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="libcst's native parser overflows its stack on >~1000 nested brackets (CPython itself stops at "
+    "200: 'too many nested parentheses'); the process dies with SIGSEGV (-j 1) or BrokenProcessPool (-j 2)",
+)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_pathologically_nested_file_is_reported_and_the_run_goes_on(tmp_path: Path, jobs: str) -> None:
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    # Sorted first, so a run that dies on it has migrated nothing else yet.
+    deep = proj / "a_deep.py"
+    deep.write_bytes(b"import tensorflow as tf\n" + CONTRIB_LINE + b"x = " + b"[" * 5000 + b"1" + b"]" * 5000 + b"\n")
+    # Enough candidates for the runner to start a process pool with -j 2.
+    goods = []
+    for i in range(30):
+        path = proj / f"good{i:02d}.py"
+        path.write_bytes(GOOD_SOURCE)
+        goods.append(path)
+
+    proc = run_tool(["--write", "-j", jobs, "proj"], cwd=tmp_path)
+
+    assert_one_error(proc, deep, tmp_path)
+    for path in goods:
+        assert_good_migrated(path)
 
 
 def _big_module(functions: int) -> tuple[bytes, bytes]:

@@ -452,14 +452,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     tool = shlex.split(args.tool) if args.tool else find_tool()
-    trees: list[tuple[str, Path]] = [] if args.no_default_trees else default_trees()
+    defaults = default_trees()
+    trees: list[tuple[str, Path]] = [] if args.no_default_trees else defaults
     if args.only:
         trees = [t for t in trees if t[0] in args.only]
     for extra in args.tree:
         trees.append((extra.resolve().name or "tree", extra.resolve()))
     if not trees:
         parser.error("no trees to sweep")
-    all_roots = [root for _, root in trees]
+    # Nesting is judged against every known tree, so `--only stdlib` still leaves site-packages out.
+    all_roots = [root for _, root in defaults] + [root for _, root in trees]
 
     results: list[TreeResult] = []
     for name, root in trees:

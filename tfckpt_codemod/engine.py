@@ -1,0 +1,76 @@
+"""One file: bytes in, `FileResult` out. Never prints, never writes; safe to run in a worker process.
+
+The bytes are handed to LibCST as bytes, so the PEP 263 cookie, a BOM and the newline style are detected by the
+parser and written back as they were. Before that, a prefilter on the raw bytes decides whether the file can hold
+anything a selected rule looks for; most files of a repository stop there, never decoded or parsed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from collections.abc import Sequence
+
+from tfckpt_codemod.types import FileResult
+
+# A file must name tensorflow to bind anything a rule resolves; rules add their own triggers (b"contrib", ...).
+REQUIRED_TEXT = b"tensorflow"
+
+
+def could_apply(data: bytes, triggers: Sequence[bytes]) -> bool:
+    return REQUIRED_TEXT in data and any(trigger in data for trigger in triggers)
+
+
+def decode_error(data: bytes) -> str | None:
+    """A one-line reason the file is not decodable Python source, or None."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return f"cannot read the encoding declaration: {error.msg if hasattr(error, 'msg') else error}"
+    try:
+        codecs.lookup(encoding)
+        data.decode(encoding)
+    except LookupError:
+        return f"unknown encoding: {encoding}"
+    except UnicodeDecodeError as error:
+        return f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} at offset {error.start}"
+    return None
+
+
+def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type] | None = None,
+                   project: object | None = None) -> FileResult:
+    """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input."""
+    from tfckpt_codemod.transforms import RULES
+
+    selected = tuple(RULES if rules is None else rules)
+    triggers = tuple(t for rule in selected for t in rule.TRIGGERS)
+    if not could_apply(data, triggers):
+        return FileResult(path=path, old=data)
+    if b"\x00" in data:
+        return FileResult(path=path, old=data, error="file contains a null byte; not Python source")
+    reason = decode_error(data)
+    if reason is not None:
+        return FileResult(path=path, old=data, error=reason)
+
+    import libcst as cst
+
+    from tfckpt_codemod.transforms._pipeline import migrate_module
+
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(error.message)} "
+                          f"(line {error.raw_line}, column {error.raw_column + 1})")
+    except (SyntaxError, ValueError, RecursionError, UnicodeError) as error:
+        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error))}")
+    migration = migrate_module(module, selected, path=path, project=project)  # type: ignore[arg-type]
+    new = migration.module.bytes if migration.module is not module else None
+    if new == data:
+        new = None
+    return FileResult(path=path, old=data, new=new, findings=migration.findings, parsed=True,
+                      reasons=migration.reasons, facts=migration.facts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

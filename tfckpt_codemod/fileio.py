@@ -1,0 +1,49 @@
+"""Reading and writing user files without ever losing a byte.
+
+Writes go to a temp file in the same directory, are fsynced, and replace the original with `os.replace`, so a crash,
+Ctrl-C or full disk leaves either the old file or the new one, never a mix. A file whose bytes on disk are no longer
+those the engine read is not overwritten: someone (an editor, another tool) changed it during the run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+class FileChangedError(OSError):
+    """The file on disk is not what the engine read; writing would lose someone else's edit."""
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def write_if_unchanged(path: str | os.PathLike[str], old: bytes, new: bytes) -> None:
+    """Atomically replace `path` with `new`, provided it still holds `old`; keep its permission bits."""
+    target = Path(path)
+    # A symlink is written through to the file it names, so the link itself survives.
+    target = Path(os.path.realpath(target))
+    if read_bytes(target) != old:
+        raise FileChangedError(f"{path} changed on disk during the run; not overwritten")
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tfckpt-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        # Checked again as late as possible: the window for a lost concurrent edit is only this replace.
+        if read_bytes(target) != old:
+            raise FileChangedError(f"{path} changed on disk during the run; not overwritten")
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

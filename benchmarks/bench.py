@@ -164,6 +164,8 @@ def machine_info() -> dict[str, str]:
         "libcst": _version_of("libcst"),
         "tensorflow": _version_of("tensorflow-cpu", "tensorflow"),
         "tfckpt-migrate": _version_of("tfckpt-migrate"),
+        # Other work on the machine shows up in every figure; record it.
+        "load average": " ".join("{:.2f}".format(x) for x in os.getloadavg()),
     }
 
 
@@ -587,6 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_growth:
                 bench_growth(report, tool_or_none, corpus_dir, args.files, work, args)
 
+    report.machine["load average at end"] = " ".join("{:.2f}".format(x) for x in os.getloadavg())
     print_report(report)
     if args.json:
         args.json.write_text(json.dumps({"machine": report.machine, "settings": report.settings,

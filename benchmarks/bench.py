@@ -515,20 +515,26 @@ def markdown_table(report: Report) -> str:
 def profile_tool(corpus_dir: Path, top: int) -> None:
     """cProfile of one in-process (-j 1) run, by cumulative and by own time.
 
-    Profiles the installed package's CLI module, so the engine and transforms
-    profiled are the ones the timed console script runs.
+    Profiles the installed ``tfckpt-migrate`` console-script entry point, so the
+    engine and transforms profiled are the ones the timed runs execute.
     """
     import pstats
 
-    handle, name = tempfile.mkstemp(suffix=".prof")
-    os.close(handle)
-    stats_file = Path(name)
-    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "tfckpt_codemod.cli",
-                    "--check", "-j", "1", str(corpus_dir)], stdout=subprocess.DEVNULL)
-    stats = pstats.Stats(str(stats_file))
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    stats_file.unlink()
+    (entry,) = importlib.metadata.entry_points(group="console_scripts", name="tfckpt-migrate")
+    module, _, attribute = entry.value.partition(":")
+    with tempfile.TemporaryDirectory(prefix="tfckpt-profile-") as tmp:
+        script = Path(tmp) / "tfckpt_migrate_entry.py"
+        script.write_text(
+            "import sys\nfrom {} import {}\nsys.argv[0] = 'tfckpt-migrate'\nsys.exit({}())\n".format(
+                module, attribute.split(".")[0], attribute
+            )
+        )
+        stats_file = Path(tmp) / "run.prof"
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats_file), str(script),
+                        "--check", "-j", "1", str(corpus_dir)], stdout=subprocess.DEVNULL)
+        stats = pstats.Stats(str(stats_file))
+        stats.sort_stats("cumulative").print_stats(top)
+        stats.sort_stats("tottime").print_stats(top)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

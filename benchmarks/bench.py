@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -97,7 +98,7 @@ wall = time.perf_counter() - start
 done.set()
 sampler.join()
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"wall": wall, "returncode": proc.returncode,
+print(json.dumps({"wall": wall, "returncode": proc.returncode, "cpu": usage.ru_utime + usage.ru_stime,
                   "max_process_rss_kib": usage.ru_maxrss, "tree_peak_rss_kib": peak // 1024}))
 """
 
@@ -109,10 +110,17 @@ class Timing:
     seconds: list[float]
     returncode: int | None = None
     note: str = ""
+    # user + sys CPU seconds of each run: less sensitive than wall time to
+    # other work on the machine, so a loaded run can still be read.
+    cpu_seconds: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else None
 
 
 @dataclass
@@ -125,6 +133,7 @@ class Row:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    cpu_seconds: float | None = None
 
 
 @dataclass
@@ -206,26 +215,32 @@ def time_command(argv: Sequence[str], repeat: int, ok_codes: Sequence[int] = (0,
     seconds: list[float] = []
     returncode: int | None = None
     note = ""
+    cpu: list[float] = []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         seconds.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         returncode = proc.returncode
         if proc.returncode not in ok_codes:
             errors = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             note = "exit {}: {} stderr line(s), first: {}".format(
                 proc.returncode, len(errors), errors[0][:120] if errors else "-"
             )
-    return Timing(seconds, returncode, note)
+    return Timing(seconds, returncode, note, cpu)
 
 
 def time_in_process(work: Callable[[], object], repeat: int) -> Timing:
     seconds: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         work()
         seconds.append(time.perf_counter() - start)
-    return Timing(seconds)
+        cpu.append(time.process_time() - start_cpu)
+    return Timing(seconds, cpu_seconds=cpu)
 
 
 def parse_all_libcst(paths: Sequence[Path]) -> Callable[[], object]:
@@ -315,6 +330,10 @@ def site_packages_path() -> str:
     return max(candidates, key=lambda p: sum(1 for _ in Path(p).rglob("*.py")))
 
 
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     if numerator is None or denominator is None or denominator <= 0:
         return None
@@ -342,6 +361,7 @@ def bench_contrib_heavy(
         intree = work / "tf_upgrade_in"
         shutil.copytree(corpus_dir, intree)
         seconds: list[float] = []
+        cpu: list[float] = []
         returncode = None
         for attempt in range(args.repeat):
             outtree = work / "tf_upgrade_out_{}".format(attempt)
@@ -349,9 +369,10 @@ def bench_contrib_heavy(
                     "--reportfile", str(work / "tf_upgrade_report_{}.txt".format(attempt))]
             one = time_command(argv, 1, ok_codes=(0,))
             seconds.extend(one.seconds)
+            cpu.extend(one.cpu_seconds)
             returncode = one.returncode
             shutil.rmtree(outtree, ignore_errors=True)
-        tf_timing = Timing(seconds, returncode)
+        tf_timing = Timing(seconds, returncode, cpu_seconds=cpu)
         tf_note = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(tf_cmd))
     figures["tf_upgrade_v2"] = tf_timing.median if tf_timing else None
 
@@ -371,26 +392,31 @@ def bench_contrib_heavy(
         report.add(Row(section, "tfckpt-migrate --check -j 1", j1, "tf_upgrade_v2 / this", speedup_1,
                        ">= {}x faster".format(TARGET_J1_VS_TF_UPGRADE),
                        None if speedup_1 is None else speedup_1 >= TARGET_J1_VS_TF_UPGRADE,
-                       "exit {}{}".format(j1_t.returncode, "; " + j1_t.note if j1_t.note else "")))
+                       "exit {}{}".format(j1_t.returncode, "; " + j1_t.note if j1_t.note else ""),
+                       cpu_seconds=j1_t.cpu_median))
         report.add(Row(section, "tfckpt-migrate --check -j {}".format(CORES), jn, "tf_upgrade_v2 / this", speedup_n,
                        ">= {}x faster".format(TARGET_JN_VS_TF_UPGRADE),
                        None if speedup_n is None else speedup_n >= TARGET_JN_VS_TF_UPGRADE,
-                       "exit {}{}".format(jn_t.returncode, "; " + jn_t.note if jn_t.note else "")))
+                       "exit {}{}".format(jn_t.returncode, "; " + jn_t.note if jn_t.note else ""),
+                       cpu_seconds=jn_t.cpu_median))
         per_file = j1 - empty_j1
         ratio = _ratio(per_file, libcst_timing.median)
         report.add(Row(section, "tool per-file cost (-j 1 minus empty-dir run)", per_file, "this / libcst parse", ratio,
                        "<= {}x".format(TARGET_PER_FILE_VS_PARSE),
                        None if ratio is None else ratio <= TARGET_PER_FILE_VS_PARSE,
-                       "{:.2f} ms/file".format(1000 * per_file / len(paths))))
+                       "{:.2f} ms/file".format(1000 * per_file / len(paths)),
+                       cpu_seconds=_difference(j1_t.cpu_median, empty_t.cpu_median)))
     else:
         report.add(Row(section, "tfckpt-migrate", None, note="tool not runnable; see --tool"))
     figures.update(j1=j1, jn=jn, empty_j1=empty_j1)
 
     report.add(Row(section, "libcst.parse_module loop (in-process, floor)", libcst_timing.median,
-                   note="{:.2f} ms/file".format(1000 * libcst_timing.median / len(paths))))
+                   note="{:.2f} ms/file".format(1000 * libcst_timing.median / len(paths)),
+                   cpu_seconds=libcst_timing.cpu_median))
     report.add(Row(section, "ast.parse loop (in-process)", ast_timing.median, "this / libcst parse",
-                   _ratio(ast_timing.median, libcst_timing.median)))
-    report.add(Row(section, "tf_upgrade_v2 --intree --outtree", figures["tf_upgrade_v2"], note=tf_note))
+                   _ratio(ast_timing.median, libcst_timing.median), cpu_seconds=ast_timing.cpu_median))
+    report.add(Row(section, "tf_upgrade_v2 --intree --outtree", figures["tf_upgrade_v2"], note=tf_note,
+                   cpu_seconds=tf_timing.cpu_median if tf_timing else None))
     report.raw["libcst_parse"] = asdict(libcst_timing)
     report.raw["ast_parse"] = asdict(ast_timing)
     if tf_timing:
@@ -411,8 +437,9 @@ def bench_no_contrib(report: Report, tool: list[str] | None, label: str, paths: 
         note = "exit {}; {}".format(run.returncode, parsed_count(tool, paths))
         report.add(Row(section, "tfckpt-migrate --check", run.median, "this / grep", ratio,
                        "<= {}x".format(TARGET_NO_CONTRIB_VS_GREP),
-                       None if ratio is None else ratio <= TARGET_NO_CONTRIB_VS_GREP, note))
-    report.add(Row(section, "grep -rl --include='*.py' contrib (floor)", grep.median))
+                       None if ratio is None else ratio <= TARGET_NO_CONTRIB_VS_GREP, note,
+                       cpu_seconds=run.cpu_median))
+    report.add(Row(section, "grep -rl --include='*.py' contrib (floor)", grep.median, cpu_seconds=grep.cpu_median))
 
 
 def bench_startup(report: Report, tool: list[str], empty: Path, repeat: int) -> None:
@@ -421,8 +448,10 @@ def bench_startup(report: Report, tool: list[str], empty: Path, repeat: int) -> 
     empty_run = time_command([*tool, "--check", str(empty)], max(repeat, 5), ok_codes=(0,))
     report.raw["version"] = asdict(version)
     report.raw["empty_default_jobs"] = asdict(empty_run)
-    report.add(Row(section, "tfckpt-migrate --version", version.median, note=version.note))
-    report.add(Row(section, "tfckpt-migrate --check <empty dir>", empty_run.median, note=empty_run.note))
+    report.add(Row(section, "tfckpt-migrate --version", version.median, note=version.note,
+                   cpu_seconds=version.cpu_median))
+    report.add(Row(section, "tfckpt-migrate --check <empty dir>", empty_run.median, note=empty_run.note,
+                   cpu_seconds=empty_run.cpu_median))
 
 
 def bench_growth(report: Report, tool: list[str], small: Path, n_files: int, work: Path, args: argparse.Namespace) -> None:
@@ -442,12 +471,13 @@ def bench_growth(report: Report, tool: list[str], small: Path, n_files: int, wor
     small_m, large_m = med(n_files, "tree_peak_rss_kib"), med(n_files * GROWTH_FACTOR, "tree_peak_rss_kib")
     small_p = med(n_files, "max_process_rss_kib")
     large_p = med(n_files * GROWTH_FACTOR, "max_process_rss_kib")
-    report.add(Row(section, "N files: wall", small_t,
+    report.add(Row(section, "N files: wall", small_t, cpu_seconds=med(n_files, "cpu"),
                    note="tree peak {:.0f} MiB, largest process {:.0f} MiB".format(small_m / 1024, small_p / 1024)))
     time_ratio = _ratio(large_t, small_t)
     report.add(Row(section, "{}N files: wall".format(GROWTH_FACTOR), large_t, "time 4N / N", time_ratio,
                    "<= {}x".format(TARGET_GROWTH_TIME),
-                   None if time_ratio is None else time_ratio <= TARGET_GROWTH_TIME))
+                   None if time_ratio is None else time_ratio <= TARGET_GROWTH_TIME,
+                   cpu_seconds=med(n_files * GROWTH_FACTOR, "cpu")))
     mem_ratio = _ratio(large_m, small_m)
     report.add(Row(section, "{}N files: peak RSS of process tree".format(GROWTH_FACTOR), None, "peak 4N / N", mem_ratio,
                    "<= {}x".format(TARGET_GROWTH_MEMORY),
@@ -460,6 +490,7 @@ def _cells(row: Row) -> list[str]:
         row.section,
         row.figure,
         "-" if row.seconds is None else "{:.3f}".format(row.seconds),
+        "-" if row.cpu_seconds is None else "{:.3f}".format(row.cpu_seconds),
         row.compared_with,
         "" if row.ratio is None else "{:.2f}x".format(row.ratio),
         row.target,
@@ -468,7 +499,7 @@ def _cells(row: Row) -> list[str]:
     ]
 
 
-HEADERS = ["Section", "Figure", "Time (s)", "Compared with", "Ratio", "Target", "Met", "Note"]
+HEADERS = ["Section", "Figure", "Wall (s)", "CPU (s)", "Compared with", "Ratio", "Target", "Met", "Note"]
 
 
 def print_report(report: Report) -> None:
@@ -495,7 +526,7 @@ def print_report(report: Report) -> None:
                 table.add_section()
             previous = row.section
         if row.met is False:
-            cells[6] = "[bold red]NO[/]"
+            cells[7] = "[bold red]NO[/]"
         table.add_row(*cells)
     console.print(table)
 

@@ -60,8 +60,8 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
-        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(error.message)} "
-                          f"(line {error.raw_line}, column {error.raw_column + 1})")
+        return FileResult(path=path, old=data, error=f"cannot parse: invalid syntax at line {error.editor_line}, "
+                          f"column {error.editor_column} (not Python 3 source?)")
     except (SyntaxError, ValueError, RecursionError, UnicodeError) as error:
         return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error))}")
     migration = migrate_module(module, selected, path=path, project=project)  # type: ignore[arg-type]

@@ -10,4 +10,4 @@ from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 def add_tensorflow_import(module: cst.Module) -> cst.Module:
     """Adds `import tensorflow as tf` once, after the module's other imports (LibCST's own placement rules)."""
     context = CodemodContext()
-    return module.visit(AddImportsVisitor(context, [ImportItem("tensorflow", asname="tf")]))  # type: ignore[return-value]
+    return module.visit(AddImportsVisitor(context, [ImportItem("tensorflow", alias="tf")]))  # type: ignore[return-value]

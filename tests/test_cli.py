@@ -1,0 +1,148 @@
+"""The CLI on temp trees, run as a subprocess exactly as a user runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import run_cli
+
+SEED = (
+    "import tensorflow as tf\n"
+    "import tensorflow.contrib.checkpoint as checkpoint\n"
+    "\n"
+    "saver = checkpoint.Checkpoint(model=model)\n"
+    "saver.save(save_path)\n"
+    "saver.restore(restore_path)\n"
+)
+SEED_AFTER = SEED.replace("import tensorflow.contrib.checkpoint as checkpoint\n", "").replace(
+    "checkpoint.Checkpoint", "tf.train.Checkpoint")
+TFE = "import tensorflow.contrib.eager as tfe\n\nckpt = tfe.Checkpoint(model=model)\n"
+TFE_AFTER = "import tensorflow as tf\n\nckpt = tf.train.Checkpoint(model=model)\n"
+
+
+def test_dry_run_prints_a_unified_diff_and_writes_nothing(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"src/train.py": SEED})
+    result = run_cli("src", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "--- a/src/train.py\n+++ b/src/train.py\n" in result.stdout
+    assert "-saver = checkpoint.Checkpoint(model=model)\n+saver = tf.train.Checkpoint(model=model)\n" in result.stdout
+    assert "-import tensorflow.contrib.checkpoint as checkpoint\n" in result.stdout
+    assert "\x1b[" not in result.stdout  # not a terminal: plain text
+    assert (root / "src/train.py").read_text() == SEED
+    assert "1 file would be migrated" in result.stderr
+
+
+def test_write_applies_and_a_second_run_has_nothing_to_do(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"src/train.py": SEED, "src/eager.py": TFE})
+    result = run_cli("--write", "src", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "src/train.py").read_text() == SEED_AFTER
+    assert (root / "src/eager.py").read_text() == TFE_AFTER
+    assert result.stdout == ""  # --write without --diff prints no diffs
+    again = run_cli("--check", "src", cwd=root)
+    assert again.returncode == 0 and again.stdout == ""
+
+
+def test_write_with_diff_prints_the_diff(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"train.py": SEED})
+    result = run_cli("--write", "--diff", "train.py", cwd=root)
+    assert result.returncode == 0
+    assert "+saver = tf.train.Checkpoint(model=model)" in result.stdout
+
+
+def test_check_lists_files_writes_nothing_and_exits_1(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"src/train.py": SEED, "src/clean.py": "import tensorflow as tf\n"})
+    result = run_cli("--check", "src", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout == "Would migrate: src/train.py\n"
+    assert (root / "src/train.py").read_text() == SEED
+
+
+def test_python2_file_is_reported_and_the_good_file_still_migrated(tree) -> None:  # type: ignore[no-untyped-def]
+    py2 = 'import tensorflow.contrib.eager as tfe\nprint "hello"\n'
+    root = tree({"a_py2.py": py2, "b_good.py": SEED})
+    result = run_cli("--write", ".", cwd=root)
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [errors[0]] and errors[0].startswith("a_py2.py: error: cannot parse")
+    assert "Traceback" not in result.stderr
+    assert (root / "a_py2.py").read_text() == py2
+    assert (root / "b_good.py").read_text() == SEED_AFTER
+
+
+def test_encodings_and_newlines_round_trip(tree) -> None:  # type: ignore[no-untyped-def]
+    crlf = SEED.replace("\n", "\r\n").encode()
+    bom = b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n" + SEED.encode() + "# caf\u00e9\n".encode()
+    latin1 = ("# -*- coding: latin-1 -*-\n" + SEED + "# caf\u00e9\n").encode("latin-1")
+    root = tree({"crlf.py": crlf, "bom.py": bom, "latin1.py": latin1})
+    result = run_cli("--write", ".", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "crlf.py").read_bytes() == SEED_AFTER.replace("\n", "\r\n").encode()
+    assert (root / "bom.py").read_bytes() == (b"\xef\xbb\xbf# -*- coding: utf-8 -*-\n" + SEED_AFTER.encode()
+                                              + "# caf\u00e9\n".encode())
+    assert (root / "latin1.py").read_bytes() == ("# -*- coding: latin-1 -*-\n" + SEED_AFTER
+                                                 + "# caf\u00e9\n").encode("latin-1")
+
+
+def test_undecodable_file_is_reported_and_left_alone(tree) -> None:  # type: ignore[no-untyped-def]
+    bad = b"import tensorflow.contrib.eager as tfe\nx = '\xff\xfe'\n"
+    root = tree({"bad.py": bad})
+    result = run_cli("--write", "bad.py", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("bad.py: error: cannot decode as utf-8")
+    assert (root / "bad.py").read_bytes() == bad
+
+
+def test_a_file_mentioning_checkpoint_without_contrib_is_not_touched(tree) -> None:  # type: ignore[no-untyped-def]
+    source = ("import tensorflow as tf\n\n\ndef load(checkpoint):\n"
+              "    return checkpoint.Checkpoint(model=model)  # tf.contrib.checkpoint in a comment\n")
+    root = tree({"a.py": source})
+    result = run_cli("--check", "a.py", cwd=root)
+    assert result.returncode == 0, result.stdout
+    assert (root / "a.py").read_text() == source
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("--check", "nope", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "nope" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_findings_are_printed_with_positions_and_fail_check(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"s.py": "import tensorflow.contrib.eager as tfe\n\nsaver = tfe.Saver(model.variables)\n"})
+    result = run_cli("--check", "s.py", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout.startswith("s.py:3:9: TFC901 tf.contrib.eager.Saver has no TF 2 equivalent")
+
+
+def test_select_and_ignore_choose_rules(tree) -> None:  # type: ignore[no-untyped-def]
+    source = ("import tensorflow as tf\n\nckpt = tf.contrib.eager.Checkpoint(m=m)\n"
+              "names = tf.contrib.framework.list_variables(d)\n")
+    root = tree({"a.py": source})
+    only_101 = run_cli("--select", "TFC101", "a.py", cwd=root)
+    assert "+ckpt = tf.train.Checkpoint(m=m)" in only_101.stdout
+    assert "+names = tf.train.list_variables(d)" not in only_101.stdout
+    no_tfc1 = run_cli("--ignore", "TFC1", "--check", "a.py", cwd=root)
+    assert "Would migrate" not in no_tfc1.stdout
+    most_specific_wins = run_cli("--ignore", "TFC1", "--select", "TFC103", "a.py", cwd=root)
+    assert "+names = tf.train.list_variables(d)" in most_specific_wins.stdout
+    assert "+ckpt" not in most_specific_wins.stdout
+
+
+def test_list_rules_and_version() -> None:
+    rules = run_cli("--list-rules")
+    assert rules.returncode == 0
+    for code in ("TFC101", "TFC102", "TFC103", "TFC104", "TFC201", "TFC900", "TFC901", "TFC902"):
+        assert code in rules.stdout
+    assert run_cli("--version").stdout.startswith("tfckpt-migrate ")
+
+
+def test_output_is_identical_for_every_job_count(tree) -> None:  # type: ignore[no-untyped-def]
+    files = {f"pkg/m{i:03}.py": (SEED if i % 3 else TFE) + f"# file {i}\n" for i in range(60)}
+    files["pkg/broken.py"] = 'import tensorflow.contrib.eager as tfe\nprint "x"\n'
+    root = tree(files)
+    one = run_cli("-j", "1", "pkg", cwd=root)
+    two = run_cli("-j", "2", "pkg", cwd=root)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    assert one.stdout.count("+++ b/pkg/") == 60

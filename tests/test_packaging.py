@@ -1,0 +1,32 @@
+"""The built wheel ships transforms/ as tfckpt_codemod.transforms and never a top-level `transforms`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_the_transforms_package_under_tfckpt_codemod(tmp_path: Path) -> None:
+    pytest.importorskip("build", reason="the packaging test needs the 'build' package (pip install -e .[test])")
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for package in ("tfckpt_codemod", "transforms"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir",
+                            str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    wheel = next((tmp_path / "dist").glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tfckpt_codemod/transforms/__init__.py" in names
+    assert "tfckpt_codemod/transforms/checkpoint_constructor.py" in names
+    assert not [n for n in names if n.startswith("transforms/")]
+    assert "tfckpt_codemod/cli.py" in names

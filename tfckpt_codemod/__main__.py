@@ -1,0 +1,3 @@
+from tfckpt_codemod.cli import main
+
+main()

@@ -1,0 +1,214 @@
+"""``[tool.tfckpt-migrate]`` settings from pyproject.toml, merged with the command line.
+
+Teams run the codemod from pre-commit and CI as well as by hand; keeping ``select``,
+``exclude`` and friends in pyproject.toml makes those runs agree.  Lookup follows ruff: the
+nearest pyproject.toml above the given paths wins, and if it has no table the defaults
+apply (a parent project's settings must not leak into a nested project that has its own
+pyproject.toml).  Mistakes are errors, not warnings: a misspelt key that silently selects
+nothing would make ``--check`` pass in CI while checking nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "TABLE",
+    "find_pyproject",
+    "load_settings",
+    "merge",
+]
+
+TABLE = "tfckpt-migrate"
+_TABLE_LABEL = f"[tool.{TABLE}]"
+
+# A rule code or a prefix of one: "TFC", "TFC1", "TFC30", "TFC301".
+_CODE_RE = re.compile(r"TFC[0-9]{0,3}")
+
+
+class ConfigError(Exception):
+    """A one-line message naming the file and the key, ready for ``path: error: ...`` output."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings; every field's default means "not configured"."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    jobs: int | None = None
+    respect_gitignore: bool = True
+    source: Path | None = None
+
+
+# pyproject key -> Settings field.  ``source`` is not user-settable.
+_KEYS: dict[str, str] = {
+    "select": "select",
+    "ignore": "ignore",
+    "exclude": "exclude",
+    "extend-exclude": "extend_exclude",
+    "jobs": "jobs",
+    "respect-gitignore": "respect_gitignore",
+}
+
+
+def _display(path: Path) -> str:
+    """The path relative to the working directory when below it: shorter, and what users type."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _read_toml(pyproject: Path) -> dict[str, Any]:
+    try:
+        with open(pyproject, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{_display(pyproject)}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{_display(pyproject)}: cannot read: {exc.strerror or exc}") from None
+
+
+def _table(document: Mapping[str, Any]) -> Any:
+    tool = document.get("tool")
+    if not isinstance(tool, dict):
+        return None
+    return tool.get(TABLE)
+
+
+def _common_parent(paths: Sequence[Path]) -> Path:
+    if not paths:
+        return Path(os.getcwd())
+    directories = []
+    for path in paths:
+        absolute = Path(os.path.abspath(path))
+        directories.append(absolute if absolute.is_dir() else absolute.parent)
+    return Path(os.path.commonpath([str(d) for d in directories]))
+
+
+def find_pyproject(paths: Sequence[Path]) -> Path | None:
+    """The nearest pyproject.toml above the paths' common parent, if it configures us.
+
+    Only the first pyproject.toml found walking upwards is considered (ruff semantics): a
+    nested project with its own pyproject.toml and no ``[tool.tfckpt-migrate]`` table gets
+    the defaults rather than an outer project's settings, so ``None`` is returned for it.
+    """
+    current = _common_parent(paths)
+    while True:
+        candidate = current / "pyproject.toml"
+        if candidate.is_file():
+            return candidate if _table(_read_toml(candidate)) is not None else None
+        if current.parent == current:
+            return None
+        current = current.parent
+
+
+def _string_list(value: Any, where: str, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(
+            f"{where}: '{key}' in {_TABLE_LABEL} must be a list of strings, got {_describe(value)}"
+        )
+    return tuple(value)
+
+
+def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
+    codes = _string_list(value, where, key)
+    for code in codes:
+        if not _CODE_RE.fullmatch(code):
+            raise ConfigError(
+                f"{where}: '{key}' in {_TABLE_LABEL} has {code!r}, which is not a rule code "
+                "or prefix (e.g. TFC1, TFC301)"
+            )
+    return codes
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array",
+            dict: "table"}.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}"
+
+
+def load_settings(pyproject: Path | None) -> Settings:
+    """Read and validate ``[tool.tfckpt-migrate]``; ``None`` or a missing table gives defaults."""
+    if pyproject is None:
+        return Settings()
+    where = _display(pyproject)
+    table = _table(_read_toml(pyproject))
+    if table is None:
+        return Settings(source=pyproject)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {_TABLE_LABEL} must be a table, got {_describe(table)}")
+
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        field = _KEYS.get(key)
+        if field is None:
+            expected = ", ".join(sorted(_KEYS))
+            raise ConfigError(
+                f"{where}: unknown key '{key}' in {_TABLE_LABEL}; expected one of {expected}"
+            )
+        if field in ("select", "ignore"):
+            values[field] = _codes(value, where, key)
+        elif field in ("exclude", "extend_exclude"):
+            values[field] = _string_list(value, where, key)
+        elif field == "jobs":
+            # bool is an int subclass; `jobs = true` is a mistake, not one worker.
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(
+                    f"{where}: 'jobs' in {_TABLE_LABEL} must be a positive integer, "
+                    f"got {_describe(value)}"
+                )
+            values[field] = value
+        elif field == "respect_gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(
+                    f"{where}: 'respect-gitignore' in {_TABLE_LABEL} must be true or false, "
+                    f"got {_describe(value)}"
+                )
+            values[field] = value
+    return Settings(source=pyproject, **values)
+
+
+def _as_tuple(field: str, value: Any) -> Any:
+    """CLI layers hand over lists or comma-separated strings; Settings stores tuples."""
+    if field in ("select", "ignore", "exclude", "extend_exclude"):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        if isinstance(value, Iterable):
+            return tuple(value)
+    return value
+
+
+_FIELDS = frozenset(f.name for f in fields(Settings))
+
+
+def merge(settings: Settings, **cli_overrides: Any) -> Settings:
+    """Command-line values override the file's; ``None`` means "not given on the command line".
+
+    Unknown names raise ``TypeError`` because they are programming errors in the CLI layer,
+    not user mistakes.
+    """
+    unknown = set(cli_overrides) - _FIELDS
+    if unknown:
+        raise TypeError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    changes = {
+        name: _as_tuple(name, value) for name, value in cli_overrides.items() if value is not None
+    }
+    return replace(settings, **changes) if changes else settings

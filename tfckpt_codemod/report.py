@@ -1,0 +1,193 @@
+"""The only module that prints. Data (diffs, findings, json) goes to stdout; errors and the summary to stderr.
+
+Color follows ruff and black: on when the stream is a terminal, off when it is not or NO_COLOR is set, forced by
+`--color always`. Diffs are standard unified diffs (`--- a/path`, `+++ b/path`, 3 lines of context) so they can be
+piped to `patch -p1` or `git apply`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import os
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
+
+from tfckpt_codemod.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tfckpt_codemod.runner import RunStats
+
+
+def decode(data: bytes) -> str:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+def unified_diff(result: FileResult) -> str:
+    old = decode(result.old or b"").splitlines(keepends=True)
+    new = decode(result.new or b"").splitlines(keepends=True)
+    path = result.path.replace(os.sep, "/")
+    lines = []
+    for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}", n=3):
+        if not line.endswith(("\n", "\r")):
+            line += "\n\\ No newline at end of file\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def make_console(stream: IO[str], color: str) -> Console:
+    from rich.console import Console
+
+    no_color = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
+    return Console(file=stream, force_terminal=True if color == "always" else None, no_color=no_color,
+                   color_system=None if no_color else "auto", highlight=False, markup=False, soft_wrap=True,
+                   emoji=False)
+
+
+_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+
+
+@dataclass
+class Reporter:
+    """Turns the stream of FileResults into output; keeps counts, never the files' contents."""
+
+    out: IO[str]
+    err: IO[str]
+    mode: str  # "diff", "check" or "write"
+    output_format: str = "text"
+    color: str = "auto"
+    show_diff: bool = False  # with --write: also print the diffs
+    verbose: bool = False
+    quiet: bool = False
+    json_files: list[dict[str, object]] = field(default_factory=list)
+    changed: int = 0
+    findings: int = 0
+    errors: int = 0
+    manual_findings: int = 0
+    seen: int = 0
+    parsed: int = 0
+    written: int = 0
+
+    def __post_init__(self) -> None:
+        self._out_console: Console | None = None
+
+    # -- per file -------------------------------------------------------------------------------------------------
+    def file(self, result: FileResult) -> None:
+        self.seen += 1
+        self.parsed += result.parsed
+        if result.error is not None:
+            self.errors += 1
+        if result.changed:
+            self.changed += 1
+        if result.written:
+            self.written += 1
+        self.findings += len(result.findings)
+        self.manual_findings += sum(not f.fixed for f in result.findings)
+        if self.output_format == "json":
+            self._json(result)
+        elif self.output_format == "github":
+            self._github(result)
+        else:
+            self._text(result)
+
+    def _text(self, result: FileResult) -> None:
+        if result.error is not None:
+            self.err.write(f"{result.path}: error: {result.error}\n")
+        if result.changed:
+            if self.mode == "check":
+                self.out.write(f"Would migrate: {result.path}\n")
+            elif self.mode == "diff" or self.show_diff:
+                self._print_diff(unified_diff(result))
+        for finding in result.findings:
+            if finding.fixed and not self.verbose:
+                continue
+            self.out.write(finding.render(result.path) + "\n")
+        if self.verbose and result.reasons:
+            for reason in result.reasons:
+                self.err.write(f"{result.path}: {reason}\n")
+
+    def _print_diff(self, diff: str) -> None:
+        if self._out_console is None:
+            self._out_console = make_console(self.out, self.color)
+        console = self._out_console
+        if not console.is_terminal or console.no_color:
+            self.out.write(diff)
+            return
+        from rich.text import Text
+
+        for line in diff.splitlines(keepends=True):
+            style = next((s for prefix, s in _STYLES if line.startswith(prefix)), "")
+            console.print(Text(line, style=style), end="")
+
+    def _github(self, result: FileResult) -> None:
+        path = result.path.replace(os.sep, "/")
+        if result.error is not None:
+            self.out.write(f"::error file={path}::{_escape(result.error)}\n")
+        if result.changed and not result.written:
+            self.out.write(f"::warning file={path},title=tfckpt-migrate::would be migrated by tfckpt-migrate\n")
+        for f in result.findings:
+            self.out.write(f"::warning file={path},line={f.line},col={f.column},endLine={f.end_line},"
+                           f"endColumn={f.end_column},title={f.code}::{_escape(f.message)}\n")
+
+    def _json(self, result: FileResult) -> None:
+        if not (result.changed or result.findings or result.error):
+            return
+        self.json_files.append({
+            "path": result.path,
+            "changed": result.changed,
+            "written": result.written,
+            "diff": unified_diff(result) if result.changed else None,
+            "error": result.error,
+            "reasons": list(result.reasons),
+            "findings": [_finding_json(f, result.path) for f in result.findings],
+        })
+
+    # -- end of run -----------------------------------------------------------------------------------------------
+    def finish(self, stats: RunStats | None = None, contributors: Iterable[str] = ()) -> None:
+        if self.output_format == "json":
+            document = {
+                "version": 1,
+                "files": self.json_files,
+                "summary": self._summary_dict(),
+            }
+            json.dump(document, self.out, indent=2)
+            self.out.write("\n")
+        if self.verbose:
+            for path in contributors:
+                self.err.write(f"{path}: checkpoint facts used by other files of this run\n")
+            self.err.write(f"parsed {self.parsed} of {self.seen} files\n")
+        if not self.quiet:
+            self.err.write(self.summary_line() + "\n")
+
+    def _summary_dict(self) -> dict[str, int]:
+        return {"files": self.seen, "parsed": self.parsed, "changed": self.changed, "written": self.written,
+                "findings": self.findings, "errors": self.errors}
+
+    def summary_line(self) -> str:
+        verb = {"write": "migrated", "check": "would be migrated", "diff": "would be migrated"}[self.mode]
+        count = self.written if self.mode == "write" else self.changed
+        parts = [f"{count} file{'s' if count != 1 else ''} {verb}",
+                 f"{self.manual_findings} finding{'s' if self.manual_findings != 1 else ''} to review",
+                 f"{self.seen} scanned"]
+        if self.errors:
+            parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
+        return ", ".join(parts)
+
+
+def _finding_json(finding: Finding, path: str) -> dict[str, object]:
+    return {"code": finding.code, "message": finding.message, "path": path, "line": finding.line,
+            "column": finding.column, "end_line": finding.end_line, "end_column": finding.end_column,
+            "fixed": finding.fixed}
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -374,6 +374,8 @@ def bench_contrib_heavy(
             shutil.rmtree(outtree, ignore_errors=True)
         tf_timing = Timing(seconds, returncode, cpu_seconds=cpu)
         tf_note = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(tf_cmd))
+        if returncode != 0:
+            tf_note += "; exit {}: its time is not a full conversion".format(returncode)
     figures["tf_upgrade_v2"] = tf_timing.median if tf_timing else None
 
     empty = work / "empty"

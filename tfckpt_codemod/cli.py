@@ -96,18 +96,26 @@ def migrate(
         _usage("--check and --write cannot be used together")
     if diff and not write:
         _usage("--diff only goes with --write (a dry run already prints diffs)")
+    from tfckpt_codemod.config import ConfigError, find_pyproject, load_settings, merge
     from tfckpt_codemod.transforms import select_rules
 
-    codes = tuple(rule.CODE for rule in select_rules(_codes(select), _codes(ignore)))
-    mode = "write" if write else "check" if check else "diff"
     targets = list(paths or [Path(".")])
+    try:
+        settings = merge(load_settings(find_pyproject([p for p in targets if str(p) != "-"] or [Path(".")])),
+                         select=_codes(select) or None, ignore=_codes(ignore) or None, exclude=exclude,
+                         extend_exclude=extend_exclude, jobs=jobs, respect_gitignore=respect_gitignore)
+    except ConfigError as error:
+        _usage(str(error))
+        raise  # unreachable: _usage exits
+    codes = tuple(rule.CODE for rule in select_rules(settings.select, settings.ignore))
+    mode = "write" if write else "check" if check else "diff"
     if any(str(p) == "-" for p in targets):
         if len(targets) > 1:
             _usage("'-' (stdin) cannot be mixed with other paths")
         raise typer.Exit(_run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet))
-    raise typer.Exit(_run_paths(targets, codes, mode, jobs or os.cpu_count() or 1, output_format.value,
-                                color.value, diff, verbose, quiet, exclude, extend_exclude,
-                                True if respect_gitignore is None else respect_gitignore))
+    raise typer.Exit(_run_paths(targets, codes, mode, settings.jobs or os.cpu_count() or 1, output_format.value,
+                                color.value, diff, verbose, quiet, settings.exclude, settings.extend_exclude,
+                                settings.respect_gitignore))
 
 
 def _usage(message: str) -> None:
@@ -116,14 +124,14 @@ def _usage(message: str) -> None:
 
 
 def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, output_format: str, color: str,
-               show_diff: bool, verbose: bool, quiet: bool, exclude: list[str] | None,
-               extend_exclude: list[str] | None, respect_gitignore: bool) -> int:
+               show_diff: bool, verbose: bool, quiet: bool, exclude: tuple[str, ...] | None,
+               extend_exclude: tuple[str, ...], respect_gitignore: bool) -> int:
     from tfckpt_codemod.discovery import MissingPathError, discover
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions, run
 
     try:
-        files = discover(paths, exclude=exclude, extend_exclude=extend_exclude or (),
+        files = discover(paths, exclude=exclude, extend_exclude=extend_exclude,
                          respect_gitignore=respect_gitignore)
     except MissingPathError as error:
         _usage(str(error))

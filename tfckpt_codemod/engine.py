@@ -47,6 +47,8 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     triggers = tuple(t for rule in selected for t in rule.TRIGGERS)
     if not could_apply(data, triggers):
         return FileResult(path=path, old=data)
+    if path.endswith(".ipynb"):
+        return _migrate_notebook(data, path, selected, project)
     if b"\x00" in data:
         return FileResult(path=path, old=data, error="file contains a null byte; not Python source")
     reason = decode_error(data)
@@ -70,6 +72,30 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
         new = None
     return FileResult(path=path, old=data, new=new, findings=migration.findings, parsed=True,
                       reasons=migration.reasons, facts=migration.facts)
+
+
+def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: object | None) -> FileResult:
+    """Code cells are joined into one module (an import in cell 1 serves cell 3), migrated, and put back."""
+    from dataclasses import replace
+
+    from tfckpt_codemod.notebook import NotebookError, prepare_notebook
+
+    try:
+        notebook = prepare_notebook(data)
+    except NotebookError as error:
+        return FileResult(path=path, old=data, error=str(error))
+    source = notebook.source.encode()
+    result = migrate_source(source, path + ".py", rules=rules, project=project)
+    findings = []
+    for finding in result.findings:
+        cell, line = notebook.locate(finding.line)
+        end_cell, end_line = notebook.locate(finding.end_line)
+        findings.append(replace(finding, message=f"cell {cell + 1}: {finding.message}", line=line,
+                                end_line=end_line if end_cell == cell else line))
+    new = notebook.apply(result.new.decode()) if result.new is not None else None
+    return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
+                      error=result.error, parsed=result.parsed, reasons=result.reasons, facts=result.facts,
+                      view=(notebook.source, result.new.decode()) if result.new is not None else None)
 
 
 def _one_line(text: str) -> str:

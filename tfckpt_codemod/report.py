@@ -33,8 +33,11 @@ def decode(data: bytes) -> str:
 
 
 def unified_diff(result: FileResult) -> str:
-    old = decode(result.old or b"").splitlines(keepends=True)
-    new = decode(result.new or b"").splitlines(keepends=True)
+    if result.view is not None:  # a notebook: show its code cells, not its JSON
+        old, new = (text.splitlines(keepends=True) for text in result.view)
+    else:
+        old = decode(result.old or b"").splitlines(keepends=True)
+        new = decode(result.new or b"").splitlines(keepends=True)
     path = result.path.replace(os.sep, "/")
     lines = []
     for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}", n=3):

@@ -48,6 +48,7 @@ class FileResult:
     reasons: tuple[str, ...] = ()  # why each partial restore got .expect_partial(), for --verbose and json
     written: bool = False
     facts: tuple[Fact, ...] = field(default=(), compare=False)
+    view: tuple[str, str] | None = None  # what a diff shows when the bytes are not the code (notebook cells)
 
     @property
     def changed(self) -> bool:

@@ -12,6 +12,7 @@ from .checkpoint_utilities import CheckpointUtilities
 from .contrib_imports import ContribImports
 from .python_state import PythonStateRename
 from .remaining_contrib import RemainingContrib
+from .restore_expect_partial import RestoreExpectPartial, collect_facts
 from .unsupported_symbols import UnsupportedSymbols
 from .version_guarded_imports import VersionGuardedImports
 
@@ -21,6 +22,7 @@ RULES: tuple[type[MigrationRule], ...] = (
     CheckpointManagerRename,
     CheckpointUtilities,
     PythonStateRename,
+    RestoreExpectPartial,
     UnsupportedSymbols,
     VersionGuardedImports,
     RemainingContrib,
@@ -28,7 +30,11 @@ RULES: tuple[type[MigrationRule], ...] = (
 )
 
 # Codes a rule emits besides its own (TFC201 reports an alias it must keep under TFC900, for instance).
-EXTRA_CODES: dict[str, tuple[str, str, bool]] = {}
+EXTRA_CODES: dict[str, tuple[str, str, bool]] = {
+    "TFC302": ("restore-asserted-consumed",
+               "a restore that is partial by construction is checked with assert_consumed(); decide which you mean",
+               False),
+}
 
 
 def rule_table() -> list[Rule]:
@@ -52,4 +58,4 @@ def select_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> 
     return tuple(chosen)
 
 
-__all__ = ["RULES", "MigrationRule", "rule_table", "select_rules"]
+__all__ = ["RULES", "MigrationRule", "collect_facts", "rule_table", "select_rules"]

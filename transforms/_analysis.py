@@ -124,6 +124,7 @@ class ModuleAnalysis:
     session_mode: bool = False
     name_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     global_names: set[str] = field(default_factory=set)
+    import_names: set[str] = field(default_factory=set)  # every name an import binds: modules are not object parts
     complex_scoping: bool = False
     used_scope_provider: bool = False
     cache: dict[str, object] = field(default_factory=dict)  # derived facts rules share (e.g. checkpoint sites)
@@ -358,6 +359,7 @@ class _Collector(_Walker):
                 qualified = bound
                 submodule = module if module != bound else None
             self._bind(bound)
+            self.result.import_names.add(bound)
             if qualified == "tensorflow" or qualified.startswith("tensorflow."):
                 self._add_binding(bound, qualified, node, alias, submodule)
         return False
@@ -372,6 +374,7 @@ class _Collector(_Walker):
             name = alias.name.value if isinstance(alias.name, cst.Name) else (_module_name(alias.name) or "")
             bound = alias.asname.name.value if (alias.asname and isinstance(alias.asname.name, cst.Name)) else name
             self._bind(bound)
+            self.result.import_names.add(bound)
             if module and (module == "tensorflow" or module.startswith("tensorflow.")):
                 self._add_binding(bound, f"{module}.{name}", node, alias, None)
         return False

@@ -159,7 +159,7 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
         files = discover(paths, exclude=exclude, extend_exclude=extend_exclude,
                          respect_gitignore=respect_gitignore)
     except MissingPathError as error:
-        _usage(str(error))
+        typer.echo(str(error), err=True)  # already `path: error: reason`
         return EXIT_ERROR
     reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, show_diff, verbose, quiet, report)
     options = RunOptions(codes=codes, write=mode == "write", jobs=jobs)

@@ -7,6 +7,7 @@ anything a selected rule looks for; most files of a repository stop there, never
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import tokenize
@@ -18,9 +19,9 @@ from tfckpt_codemod.types import FileResult
 REQUIRED_TEXT = b"tensorflow"
 
 
-def could_apply(data: bytes, triggers: Sequence[bytes]) -> bool:
+def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
     """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
-    return REQUIRED_TEXT in data and any(trigger in data for trigger in triggers)
+    return REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers)
 
 
 def decode_error(data: bytes) -> str | None:
@@ -58,6 +59,16 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     import libcst as cst
 
     from tfckpt_codemod.transforms._pipeline import migrate_module
+
+    # CPython's own parser first: it is cheap, it words syntax errors best ("Missing parentheses in call to
+    # 'print'"), and it refuses what would crash LibCST's native parser (brackets nested thousands deep).
+    try:
+        compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error.msg))} "
+                          f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
+    except (MemoryError, RecursionError):
+        return FileResult(path=path, old=data, error="cannot parse: nested too deeply")
 
     try:
         module = cst.parse_module(data)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ._base import MigrationRule
 
 
-# (code, module, class, text a file must contain for the rule to have anything to do).
+# (code, module, class, words a file must all contain for the rule to have anything to do).
 # Order matters: rewrites first, then findings that look at what the rewrites left, imports last.
 _CONTRIB = (b"contrib",)
 REGISTRY: tuple[tuple[str, str, str, tuple[bytes, ...]], ...] = (
@@ -26,7 +26,7 @@ REGISTRY: tuple[tuple[str, str, str, tuple[bytes, ...]], ...] = (
     ("TFC103", "checkpoint_utilities", "CheckpointUtilities", _CONTRIB),
     ("TFC104", "python_state", "PythonStateRename", _CONTRIB),
     # TFC301 also applies to tf.train.Checkpoint code that never used contrib.
-    ("TFC301", "restore_expect_partial", "RestoreExpectPartial", (b"Checkpoint",)),
+    ("TFC301", "restore_expect_partial", "RestoreExpectPartial", (b"Checkpoint", b"restore")),
     ("TFC901", "unsupported_symbols", "UnsupportedSymbols", _CONTRIB),
     ("TFC902", "version_guarded_imports", "VersionGuardedImports", _CONTRIB),
     ("TFC900", "remaining_contrib", "RemainingContrib", _CONTRIB),
@@ -43,9 +43,10 @@ EXTRA_CODES: dict[str, tuple[str, str, bool]] = {
 }
 
 
-def triggers(codes: Iterable[str]) -> tuple[bytes, ...]:
+def triggers(codes: Iterable[str]) -> tuple[tuple[bytes, ...], ...]:
+    """The distinct word groups of the given rules: a file is worth parsing if it holds every word of one group."""
     wanted = set(codes)
-    return tuple(dict.fromkeys(t for code, _, _, rule_triggers in REGISTRY if code in wanted for t in rule_triggers))
+    return tuple(dict.fromkeys(words for code, _, _, words in REGISTRY if code in wanted))
 
 
 def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[str, ...]:

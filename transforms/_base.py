@@ -7,6 +7,7 @@ how several rules cost about one parse, where one LibCST codemod per rule would 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -114,9 +115,7 @@ class MigrationContext:
         name, is_v1 = self._tensorflow()
         if is_v1 and path.startswith("compat.v1."):
             path = path[len("compat.v1."):]
-        expression = cst.parse_expression(f"{name}.{path}")
-        assert isinstance(expression, cst.Attribute)
-        return expression
+        return _dotted_expression(f"{name}.{path}")
 
     @property
     def tensorflow_is_v1(self) -> bool:
@@ -142,6 +141,14 @@ class MigrationContext:
         if self.analysis.tensorflow_bindings():
             return True
         return not any("tf" in names for names in self.analysis.scope_bindings.values())
+
+
+@functools.lru_cache(maxsize=64)
+def _dotted_expression(dotted: str) -> cst.Attribute:
+    """Parsed once per name: nodes are immutable, so one `tf.train.Checkpoint` node can serve every rewrite."""
+    expression = cst.parse_expression(dotted)
+    assert isinstance(expression, cst.Attribute)
+    return expression
 
 
 class MigrationRule:

@@ -10,7 +10,7 @@ SEED = ("import tensorflow as tf\nimport tensorflow.contrib.checkpoint as checkp
 
 
 def test_a_rule_runs_as_a_libcst_codemod_command() -> None:
-    command = "tfckpt_codemod.transforms.checkpoint_constructor.CheckpointConstructor"
+    command = "tfckpt_codemod.transforms.commands.CheckpointConstructor"
     result = subprocess.run([sys.executable, "-m", "libcst.tool", "codemod", "-x", "--no-format", command, "-"],
                             input=SEED, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

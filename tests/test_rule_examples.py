@@ -36,4 +36,20 @@ def test_every_rule_has_examples_and_a_unique_code() -> None:
     assert len(codes) == len(set(codes))
     for rule in RULES:
         assert rule.INVALID, f"{rule.CODE} has no INVALID example"
-        assert rule.DESCRIPTION.startswith(rule.CODE)
+
+
+def test_the_registry_names_each_rule_class_once_with_its_code() -> None:
+    from tfckpt_codemod.transforms import REGISTRY, load_rules
+
+    assert [rule.CODE for rule in load_rules()] == [code for code, *_ in REGISTRY]
+
+
+def test_each_rule_is_a_libcst_codemod_command_too() -> None:
+    from libcst.codemod import CodemodCommand
+
+    from tfckpt_codemod.transforms import commands
+
+    for rule in RULES:
+        command = getattr(commands, rule.__name__)
+        assert issubclass(command, CodemodCommand)
+        assert command.DESCRIPTION == f"{rule.CODE}: {rule.SUMMARY}"

@@ -1,3 +1,3 @@
-from tfckpt_codemod.cli import main
+from tfckpt_codemod.entry import main
 
 main()

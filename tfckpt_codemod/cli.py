@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import IO, Annotated, Optional
 
 import typer
 
@@ -77,6 +79,9 @@ def migrate(
                              ] = OutputFormat.text,
     stdin_filename: Annotated[Optional[str], typer.Option(
         "--stdin-filename", help="The name of the file read from stdin (with PATH '-').")] = None,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", help="Write a full plain-text report (diffs, findings, errors, reasons, summary) to this file; "
+        "the terminal then shows only the summary and errors.", show_default=False, dir_okay=False)] = None,
     color: Annotated[Color, typer.Option("--color", help="auto, always or never (NO_COLOR is respected).")
                      ] = Color.auto,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
@@ -97,7 +102,7 @@ def migrate(
     if diff and not write:
         _usage("--diff only goes with --write (a dry run already prints diffs)")
     from tfckpt_codemod.config import ConfigError, find_pyproject, load_settings, merge
-    from tfckpt_codemod.transforms import select_rules
+    from tfckpt_codemod.transforms import select_codes
 
     targets = list(paths or [Path(".")])
     try:
@@ -107,15 +112,35 @@ def migrate(
     except ConfigError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
-    codes = tuple(rule.CODE for rule in select_rules(settings.select, settings.ignore))
+    codes = select_codes(settings.select, settings.ignore)
     mode = "write" if write else "check" if check else "diff"
-    if any(str(p) == "-" for p in targets):
-        if len(targets) > 1:
-            _usage("'-' (stdin) cannot be mixed with other paths")
-        raise typer.Exit(_run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet))
-    raise typer.Exit(_run_paths(targets, codes, mode, settings.jobs or os.cpu_count() or 1, output_format.value,
-                                color.value, diff, verbose, quiet, settings.exclude, settings.extend_exclude,
-                                settings.respect_gitignore))
+    stdin = any(str(p) == "-" for p in targets)
+    if stdin and len(targets) > 1:
+        _usage("'-' (stdin) cannot be mixed with other paths")
+    with _open_report(report) as report_stream:
+        if stdin:
+            code = _run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet,
+                              report_stream)
+        else:
+            code = _run_paths(targets, codes, mode, settings.jobs or os.cpu_count() or 1, output_format.value,
+                              color.value, diff, verbose, quiet, settings.exclude, settings.extend_exclude,
+                              settings.respect_gitignore, report_stream)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _open_report(path: Path | None) -> Iterator[IO[str] | None]:
+    """Opened before the run so that an unwritable report path fails fast, before any file is rewritten."""
+    if path is None:
+        yield None
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        _usage(f"cannot write the report {path}: {error.strerror or error}")
+        raise  # unreachable: _usage exits
+    with stream:
+        yield stream
 
 
 def _usage(message: str) -> None:
@@ -125,7 +150,7 @@ def _usage(message: str) -> None:
 
 def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, output_format: str, color: str,
                show_diff: bool, verbose: bool, quiet: bool, exclude: tuple[str, ...] | None,
-               extend_exclude: tuple[str, ...], respect_gitignore: bool) -> int:
+               extend_exclude: tuple[str, ...], respect_gitignore: bool, report: IO[str] | None = None) -> int:
     from tfckpt_codemod.discovery import MissingPathError, discover
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions, run
@@ -134,9 +159,9 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
         files = discover(paths, exclude=exclude, extend_exclude=extend_exclude,
                          respect_gitignore=respect_gitignore)
     except MissingPathError as error:
-        _usage(str(error))
+        typer.echo(str(error), err=True)  # already `path: error: reason`
         return EXIT_ERROR
-    reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, show_diff, verbose, quiet)
+    reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, show_diff, verbose, quiet, report)
     options = RunOptions(codes=codes, write=mode == "write", jobs=jobs)
     with _progress(len(files), quiet or output_format != "text") as advance:
         for result in run(files, options, on_progress=advance):
@@ -149,20 +174,23 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
     return EXIT_OK
 
 
-def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_format: str, quiet: bool) -> int:
+def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_format: str, quiet: bool,
+               report: IO[str] | None = None) -> int:
     from tfckpt_codemod.engine import migrate_source
     from tfckpt_codemod.report import Reporter
-    from tfckpt_codemod.transforms import RULES
+    from tfckpt_codemod.transforms import load_rules
 
     data = sys.stdin.buffer.read()
-    result = migrate_source(data, name, rules=tuple(r for r in RULES if r.CODE in codes))
+    result = migrate_source(data, name, rules=load_rules(codes))
     if mode == "write":
         sys.stdout.buffer.write(result.new if result.changed and result.new is not None else data)
         sys.stdout.flush()
-        reporter = Reporter(sys.stderr, sys.stderr, "write", "text", color, quiet=True)
+        reporter = Reporter(sys.stderr, sys.stderr, "write", "text", color, quiet=True, report=report)
         reporter.file(result)  # findings and errors go to stderr: stdout is the file
+        if report is not None:
+            reporter.finish()
     else:
-        reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, quiet=quiet)
+        reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, quiet=quiet, report=report)
         reporter.file(result)
         reporter.finish()
     if result.error is not None:

@@ -370,4 +370,26 @@ def discover(
             by_key[key] = (str(path), True)
     found = [Discovered(Path(spelled), explicit) for spelled, explicit in by_key.values()]
     found.sort(key=lambda d: (d.path.as_posix(), d.explicit))
-    return found
+    return _one_spelling_per_file(found)
+
+
+def _one_spelling_per_file(found: list[Discovered]) -> list[Discovered]:
+    """A file reached twice (a symlink beside it, a directory given under two names) is processed once.
+
+    Otherwise the second spelling would be migrated from the bytes read before the first was written, and its
+    changed-on-disk check would fail. The first spelling in sorted order wins; an explicit one is kept explicit.
+    """
+    chosen: dict[str, int] = {}
+    kept: list[Discovered] = []
+    for item in found:
+        real = os.path.realpath(item.path)
+        if not os.path.exists(real):  # a broken link: reported on its own
+            kept.append(item)
+            continue
+        index = chosen.get(real)
+        if index is None:
+            chosen[real] = len(kept)
+            kept.append(item)
+        elif item.explicit and not kept[index].explicit:
+            kept[index] = Discovered(kept[index].path, True)
+    return kept

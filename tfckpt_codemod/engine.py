@@ -7,6 +7,7 @@ anything a selected rule looks for; most files of a repository stop there, never
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import tokenize
@@ -18,8 +19,9 @@ from tfckpt_codemod.types import FileResult
 REQUIRED_TEXT = b"tensorflow"
 
 
-def could_apply(data: bytes, triggers: Sequence[bytes]) -> bool:
-    return REQUIRED_TEXT in data and any(trigger in data for trigger in triggers)
+def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
+    """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
+    return REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers)
 
 
 def decode_error(data: bytes) -> str | None:
@@ -41,11 +43,10 @@ def decode_error(data: bytes) -> str | None:
 def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type] | None = None,
                    project: object | None = None) -> FileResult:
     """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input."""
-    from tfckpt_codemod.transforms import RULES
+    from tfckpt_codemod.transforms import load_rules, triggers
 
-    selected = tuple(RULES if rules is None else rules)
-    triggers = tuple(t for rule in selected for t in rule.TRIGGERS)
-    if not could_apply(data, triggers):
+    selected = tuple(load_rules() if rules is None else rules)
+    if not could_apply(data, triggers(rule.CODE for rule in selected)):
         return FileResult(path=path, old=data)
     if path.endswith(".ipynb"):
         return _migrate_notebook(data, path, selected, project)
@@ -58,6 +59,16 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     import libcst as cst
 
     from tfckpt_codemod.transforms._pipeline import migrate_module
+
+    # CPython's own parser first: it is cheap, it words syntax errors best ("Missing parentheses in call to
+    # 'print'"), and it refuses what would crash LibCST's native parser (brackets nested thousands deep).
+    try:
+        compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error.msg))} "
+                          f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
+    except (MemoryError, RecursionError):
+        return FileResult(path=path, old=data, error="cannot parse: nested too deeply")
 
     try:
         module = cst.parse_module(data)
@@ -92,10 +103,14 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
         end_cell, end_line = notebook.locate(finding.end_line)
         findings.append(replace(finding, message=f"cell {cell + 1}: {finding.message}", line=line,
                                 end_line=end_line if end_cell == cell else line))
-    new = notebook.apply(result.new.decode()) if result.new is not None else None
+    try:
+        new = notebook.apply(result.new.decode()) if result.new is not None else None
+        view = (notebook.view(notebook.source), notebook.view(result.new.decode())) if new is not None else None
+    except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
+        return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed)
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
                       error=result.error, parsed=result.parsed, reasons=result.reasons, facts=result.facts,
-                      view=(notebook.source, result.new.decode()) if result.new is not None else None)
+                      view=view)
 
 
 def _one_line(text: str) -> str:

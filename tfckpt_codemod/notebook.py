@@ -289,6 +289,12 @@ def join_cells(cells: Sequence[Cell]) -> str:
 
 def split_cells(joined: str, cells: Sequence[Cell]) -> dict[int, str]:
     """Inverse of ``join_cells``: cell index -> new source, for the cells that changed."""
+    every = _split_all_cells(joined, cells)
+    return {cell.index: every[cell.index] for cell in cells if every[cell.index] != cell.source}
+
+
+def _split_all_cells(joined: str, cells: Sequence[Cell]) -> dict[int, str]:
+    """Cell index -> source for every cell of ``joined``, changed or not (a diff view needs them all)."""
     matches = list(_CELL_MARKER_RE.finditer(joined))
     indices = [int(m.group(1)) for m in matches]
     if indices != [cell.index for cell in cells]:
@@ -296,16 +302,15 @@ def split_cells(joined: str, cells: Sequence[Cell]) -> dict[int, str]:
     # Text a rewrite put above the first marker (an import added at the very top) belongs
     # to the first cell; dropping it would lose the line.
     before = joined[: matches[0].start()] if matches else ""
-    changed: dict[int, str] = {}
+    sources: dict[int, str] = {}
     for number, (cell, match) in enumerate(zip(cells, matches, strict=True)):
         start = match.end() + 1 if match.end() < len(joined) else len(joined)
         end = matches[number + 1].start() if number + 1 < len(matches) else len(joined)
         source = (before if number == 0 else "") + joined[start:end]
         if not cell.source.endswith("\n") and source.endswith("\n"):
             source = source[:-1]  # the newline join_cells added
-        if source != cell.source:
-            changed[cell.index] = source
-    return changed
+        sources[cell.index] = source
+    return sources
 
 
 def cell_line_offset(cells: Sequence[Cell], index: int) -> int:
@@ -543,6 +548,19 @@ class NotebookSource:
     def locate(self, line: int) -> tuple[int, int]:
         """``(cell index among all cells, 1-based line in that cell)`` for a line of ``source``."""
         return locate_line(self.cells, line)
+
+    def view(self, joined: str) -> str:
+        """The code a person reviews: each cell under a ``# In[n]`` header, with its magics put back.
+
+        Diffs of the masked module would show ``__tfckpt_magic_0__`` where the user wrote
+        ``%matplotlib inline``, and the internal marker comments; neither is in the notebook.
+        """
+        parts: list[str] = []
+        for index, text in _split_all_cells(joined, self.cells).items():
+            restored = self._restores[index](text)
+            parts.append(f"# In[{index + 1}]:\n")
+            parts.append(restored if restored.endswith("\n") or not restored else restored + "\n")
+        return "".join(parts)
 
     def apply(self, rewritten: str) -> bytes:
         """Notebook bytes with the rewritten cells; ``data`` itself when nothing changed."""

@@ -71,6 +71,7 @@ class Reporter:
     show_diff: bool = False  # with --write: also print the diffs
     verbose: bool = False
     quiet: bool = False
+    report: IO[str] | None = None  # --report FILE: the full text goes here, the terminal keeps only the summary
     json_files: list[dict[str, object]] = field(default_factory=list)
     changed: int = 0
     findings: int = 0
@@ -82,6 +83,9 @@ class Reporter:
 
     def __post_init__(self) -> None:
         self._out_console: Console | None = None
+        self._codes_seen: set[str] = set()
+        if self.report is not None:
+            self._report_header()
 
     # -- per file -------------------------------------------------------------------------------------------------
     def file(self, result: FileResult) -> None:
@@ -95,6 +99,13 @@ class Reporter:
             self.written += 1
         self.findings += len(result.findings)
         self.manual_findings += sum(not f.fixed for f in result.findings)
+        if self.report is not None:
+            self._report_file(result)
+            self._codes_seen.update(f.code for f in result.findings)
+            if self.output_format == "text":  # the terminal shows errors and the summary only
+                if result.error is not None:
+                    self.err.write(f"{result.path}: error: {result.error}\n")
+                return
         if self.output_format == "json":
             self._json(result)
         elif self.output_format == "github":
@@ -117,6 +128,50 @@ class Reporter:
         if self.verbose and result.reasons:
             for reason in result.reasons:
                 self.err.write(f"{result.path}: {reason}\n")
+
+    # -- --report FILE --------------------------------------------------------------------------------------------
+    # Modelled on the report.txt of TensorFlow's tf_upgrade_v2: one plain-text record a reviewer can read or attach
+    # to a pull request, with every change, every finding, every error and why each happened. Never colored.
+    def _report_header(self) -> None:
+        from tfckpt_codemod import __version__
+
+        assert self.report is not None
+        mode = {"diff": "dry run (nothing written)", "check": "check (nothing written)",
+                "write": "write (changes applied in place)"}[self.mode]
+        self.report.write(f"tfckpt-migrate {__version__} report\n{'=' * 78}\nMode: {mode}\n\n")
+
+    def _report_file(self, result: FileResult) -> None:
+        assert self.report is not None
+        if not (result.changed or result.findings or result.error is not None):
+            return
+        write = self.report.write
+        status = ("error" if result.error is not None else
+                  "migrated" if result.written else
+                  ("changed on disk, not written" if self.mode == "write" else "would be migrated")
+                  if result.changed else "findings only")
+        write(f"{'-' * 78}\nFile: {result.path}\nStatus: {status}\n")
+        if result.error is not None:
+            write(f"{result.path}: error: {result.error}\n")
+        for finding in result.findings:
+            write(finding.render(result.path) + (" (fixed)" if finding.fixed else "") + "\n")
+        for reason in result.reasons:
+            write(f"{result.path}: {reason}\n")
+        if result.changed:
+            write("\n" + unified_diff(result))
+        write("\n")
+
+    def _report_footer(self) -> None:
+        assert self.report is not None
+        write = self.report.write
+        write(f"{'=' * 78}\nSummary: {self.summary_line()}\n")
+        from tfckpt_codemod.transforms import rule_table
+
+        write("\nRules (* = reported in this run):\n")
+        for rule in rule_table():
+            mark = "*" if rule.code in self._codes_seen else " "
+            kind = "autofix" if rule.autofix else "finding"
+            write(f"{mark} {rule.code}  {rule.name} ({kind}): {rule.summary}\n")
+        self.report.flush()
 
     def _print_diff(self, diff: str) -> None:
         if self._out_console is None:
@@ -156,6 +211,8 @@ class Reporter:
 
     # -- end of run -----------------------------------------------------------------------------------------------
     def finish(self, stats: RunStats | None = None, contributors: Iterable[str] = ()) -> None:
+        if self.report is not None:
+            self._report_footer()
         if self.output_format == "json":
             document = {
                 "version": 1,

@@ -12,6 +12,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -42,16 +43,11 @@ class RunStats:
     fact_files: list[str] = field(default_factory=list)  # files whose checkpoints informed other files
 
 
-def _rules(codes: Sequence[str]) -> tuple[type, ...]:
-    from tfckpt_codemod.transforms import RULES
-
-    wanted = set(codes)
-    return tuple(rule for rule in RULES if rule.CODE in wanted)
-
-
 def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: object | None) -> FileResult:
+    from tfckpt_codemod.transforms import load_rules
+
     try:
-        return migrate_source(data, path, rules=_rules(codes), project=project)
+        return migrate_source(data, path, rules=load_rules(codes), project=project)
     except RecursionError:
         return FileResult(path=path, old=data, error="too deeply nested for the parser; not migrated")
     except Exception as error:  # a bug of ours must not cost the user the rest of the run
@@ -82,25 +78,31 @@ def _read(item: Discovered) -> tuple[bytes | None, str | None]:
         return None, f"cannot read: {error.strerror or error}"
 
 
-def _make_pool(jobs: int) -> Executor:
+def _make_pool(jobs: int, codes: tuple[str, ...]) -> Executor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from tfckpt_codemod.transforms import load_rules
+
+    # Load the parser and the rules before forking, so every worker inherits them instead of importing again.
+    load_rules(codes)
     method = "fork" if sys.platform.startswith("linux") else None
-    # Import the heavy modules before forking so every worker inherits them instead of importing again.
-    import libcst  # noqa: F401
-
-    import tfckpt_codemod.transforms  # noqa: F401
-
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+
+
+def _migrate_batch(batch: list[tuple[str, bytes]], codes: tuple[str, ...], project: object | None
+                   ) -> list[FileResult]:
+    """Several files a task: one pickle round trip per batch instead of one per file."""
+    return [_migrate(path, data, codes, project) for path, data in batch]
 
 
 def run(files: Sequence[Discovered], options: RunOptions,
         on_progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
     """Yields one FileResult per file, in the order of `files` (discovery sorts them)."""
-    rules = _rules(options.codes)
-    triggers = tuple(t for rule in rules for t in rule.TRIGGERS)
-    fact_rule = any(getattr(rule, "CROSS_FILE", False) for rule in rules)
+    from tfckpt_codemod.transforms import CROSS_FILE_CODES, triggers as rule_triggers
+
+    triggers = rule_triggers(options.codes)
+    fact_rule = bool(CROSS_FILE_CODES.intersection(options.codes))
 
     candidates = 0
     reads: list[tuple[Discovered, bytes | None, str | None]] = []
@@ -112,7 +114,7 @@ def run(files: Sequence[Discovered], options: RunOptions,
             reads.append((item, data, None))
         else:
             reads.append((item, None, error))
-    pool = _make_pool(options.jobs) if options.jobs > 1 and candidates >= POOL_THRESHOLD else None
+    pool = _make_pool(options.jobs, options.codes) if options.jobs > 1 and candidates >= POOL_THRESHOLD else None
     try:
         project = _project_facts(reads, pool) if fact_rule and candidates > 1 else None
         yield from _migrate_all(reads, options, project, pool, on_progress)
@@ -137,35 +139,85 @@ def _project_facts(reads: list[tuple[Discovered, bytes | None, str | None]], poo
     return ProjectFacts(saved=tuple(saved))
 
 
+class _Slot:
+    """A file's place in the output order: its result, or the batch that will hold it."""
+
+    __slots__ = ("item", "result", "future", "index")
+
+    def __init__(self, item: Discovered, result: FileResult | None = None) -> None:
+        self.item = item
+        self.result = result
+        self.future: Future[list[FileResult]] | None = None
+        self.index = 0
+
+
+BATCH = 8
+
+
 def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], options: RunOptions, project: object,
                  pool: Executor | None, on_progress: Callable[[int], None] | None) -> Iterator[FileResult]:
-    window: deque[tuple[Discovered, Future[FileResult] | FileResult]] = deque()
-    limit = max(1, options.jobs) * 8
+    window: deque[_Slot] = deque()
+    batch: list[tuple[str, bytes]] = []
+    waiting: list[_Slot] = []  # slots of the batch being filled
+    limit = max(1, options.jobs) * BATCH * 4
     done = 0
+
+    def submit() -> None:
+        if not batch:
+            return
+        assert pool is not None
+        try:
+            future = pool.submit(_migrate_batch, list(batch), options.codes, project)
+        except BrokenProcessPool:
+            for slot in waiting:
+                slot.result = FileResult(path=str(slot.item.path), error=CRASHED)
+        else:
+            for index, slot in enumerate(waiting):
+                slot.future, slot.index = future, index
+        batch.clear()
+        waiting.clear()
+
     for index in range(len(reads)):
         item, data, error = reads[index]
         reads[index] = (item, None, None)  # drop the bytes as soon as they are handed on
         path = str(item.path)
         if data is None:
-            window.append((item, FileResult(path=path, error=error)))
-        elif pool is not None:
-            window.append((item, pool.submit(_migrate, path, data, options.codes, project)))
+            slot = _Slot(item, FileResult(path=path, error=error))
+        elif pool is None:
+            slot = _Slot(item, _migrate(path, data, options.codes, project))
         else:
-            window.append((item, _migrate(path, data, options.codes, project)))
-        while len(window) > limit or (window and not isinstance(window[0][1], Future)):
+            slot = _Slot(item)
+            batch.append((path, data))
+            waiting.append(slot)
+            if len(batch) >= BATCH:
+                submit()
+        window.append(slot)
+        while window and (len(window) > limit or window[0].result is not None):
+            if window[0].future is None and window[0].result is None:
+                submit()
             done += 1
-            yield _finish(*window.popleft(), options)
+            yield _finish(window.popleft(), options)
             if on_progress is not None:
                 on_progress(done)
+    submit()
     while window:
         done += 1
-        yield _finish(*window.popleft(), options)
+        yield _finish(window.popleft(), options)
         if on_progress is not None:
             on_progress(done)
 
 
-def _finish(item: Discovered, pending: Future[FileResult] | FileResult, options: RunOptions) -> FileResult:
-    result = pending.result() if isinstance(pending, Future) else pending
+CRASHED = "not migrated: a worker process crashed during the run (the file may be pathological); please report it"
+
+
+def _finish(slot: _Slot, options: RunOptions) -> FileResult:
+    result = slot.result
+    if result is None:
+        assert slot.future is not None
+        try:
+            result = slot.future.result()[slot.index]
+        except BrokenProcessPool:
+            result = FileResult(path=str(slot.item.path), error=CRASHED)
     if not options.write or not result.changed or result.error is not None:
         return result
     assert result.old is not None and result.new is not None

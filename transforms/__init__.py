@@ -1,35 +1,41 @@
-"""The rules, in the order they run. Each is a small module named after what it does (shipped as
-`tfckpt_codemod.transforms`); each class is also a LibCST codemod command that runs just that rule."""
+"""The rules, in the order they run; each a small module named after what it does.
+
+The registry is plain data so that choosing rules and prefiltering files never imports libcst: on a tree with no
+contrib code (most of a monorepo) no file is parsed and the parser is never even loaded. The rule classes, and
+`RULES`, load on first use. `tfckpt_codemod.transforms.commands` wraps each rule as a LibCST codemod command.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from tfckpt_codemod.types import Rule
 
-from ._base import MigrationRule
-from .checkpoint_constructor import CheckpointConstructor
-from .checkpoint_manager import CheckpointManagerRename
-from .checkpoint_utilities import CheckpointUtilities
-from .contrib_imports import ContribImports
-from .python_state import PythonStateRename
-from .remaining_contrib import RemainingContrib
-from .restore_expect_partial import RestoreExpectPartial, collect_facts
-from .unsupported_symbols import UnsupportedSymbols
-from .version_guarded_imports import VersionGuardedImports
+if TYPE_CHECKING:
+    from ._base import MigrationRule
 
+
+# (code, module, class, words a file must all contain for the rule to have anything to do).
 # Order matters: rewrites first, then findings that look at what the rewrites left, imports last.
-RULES: tuple[type[MigrationRule], ...] = (
-    CheckpointConstructor,
-    CheckpointManagerRename,
-    CheckpointUtilities,
-    PythonStateRename,
-    RestoreExpectPartial,
-    UnsupportedSymbols,
-    VersionGuardedImports,
-    RemainingContrib,
-    ContribImports,
+_CONTRIB = (b"contrib",)
+REGISTRY: tuple[tuple[str, str, str, tuple[bytes, ...]], ...] = (
+    ("TFC101", "checkpoint_constructor", "CheckpointConstructor", _CONTRIB),
+    ("TFC102", "checkpoint_manager", "CheckpointManagerRename", _CONTRIB),
+    ("TFC103", "checkpoint_utilities", "CheckpointUtilities", _CONTRIB),
+    ("TFC104", "python_state", "PythonStateRename", _CONTRIB),
+    # TFC301 also applies to tf.train.Checkpoint code that never used contrib.
+    ("TFC301", "restore_expect_partial", "RestoreExpectPartial", (b"Checkpoint", b"restore")),
+    ("TFC901", "unsupported_symbols", "UnsupportedSymbols", _CONTRIB),
+    ("TFC902", "version_guarded_imports", "VersionGuardedImports", _CONTRIB),
+    ("TFC900", "remaining_contrib", "RemainingContrib", _CONTRIB),
+    ("TFC201", "contrib_imports", "ContribImports", _CONTRIB),
 )
+# Rules that compare a file with the other files of the run (they need the runner's fact pass).
+CROSS_FILE_CODES = frozenset({"TFC301"})
 
-# Codes a rule emits besides its own (TFC201 reports an alias it must keep under TFC900, for instance).
+# Codes a rule emits besides its own (TFC301 reports TFC302, for instance).
 EXTRA_CODES: dict[str, tuple[str, str, bool]] = {
     "TFC302": ("restore-asserted-consumed",
                "a restore that is partial by construction is checked with assert_consumed(); decide which you mean",
@@ -37,25 +43,57 @@ EXTRA_CODES: dict[str, tuple[str, str, bool]] = {
 }
 
 
-def rule_table() -> list[Rule]:
-    rows = [Rule(r.CODE, r.NAME, r.SUMMARY, r.AUTOFIX) for r in RULES]
-    rows += [Rule(code, name, summary, autofix) for code, (name, summary, autofix) in EXTRA_CODES.items()]
-    return sorted(rows, key=lambda rule: rule.code)
+def triggers(codes: Iterable[str]) -> tuple[tuple[bytes, ...], ...]:
+    """The distinct word groups of the given rules: a file is worth parsing if it holds every word of one group."""
+    wanted = set(codes)
+    return tuple(dict.fromkeys(words for code, _, _, words in REGISTRY if code in wanted))
 
 
-def select_rules(select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> tuple[type[MigrationRule], ...]:
-    """ruff semantics: codes or prefixes; the longer (more specific) match between select and ignore wins."""
+def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[str, ...]:
+    """ruff semantics: codes or prefixes; the more specific match between select and ignore wins, ignore on ties."""
+    select, ignore = tuple(select), tuple(ignore)
 
     def match(code: str, patterns: tuple[str, ...]) -> int:
         return max((len(p) for p in patterns if code.startswith(p)), default=-1)
 
     chosen = []
-    for rule in RULES:
-        selected = match(rule.CODE, select) if select else 0
-        ignored = match(rule.CODE, ignore)
-        if selected >= 0 and ignored < selected:
-            chosen.append(rule)
+    for code, *_ in REGISTRY:
+        selected = match(code, select) if select else 0
+        if selected >= 0 and match(code, ignore) < selected:
+            chosen.append(code)
     return tuple(chosen)
 
 
-__all__ = ["RULES", "MigrationRule", "collect_facts", "rule_table", "select_rules"]
+def load_rules(codes: Iterable[str] | None = None) -> tuple[type[MigrationRule], ...]:
+    wanted = None if codes is None else set(codes)
+    return tuple(getattr(importlib.import_module(f"{__name__}.{module}"), name)
+                 for code, module, name, _ in REGISTRY if wanted is None or code in wanted)
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[type[MigrationRule], ...]:
+    return load_rules(select_codes(select, ignore))
+
+
+def rule_table() -> list[Rule]:
+    rows = [Rule(r.CODE, r.NAME, r.SUMMARY, r.AUTOFIX) for r in load_rules()]
+    rows += [Rule(code, name, summary, autofix) for code, (name, summary, autofix) in EXTRA_CODES.items()]
+    return sorted(rows, key=lambda rule: rule.code)
+
+
+def __getattr__(name: str) -> Any:
+    """`RULES`, `MigrationRule` and `collect_facts` load libcst, so they load on first use."""
+    if name == "RULES":
+        return load_rules()
+    if name == "MigrationRule":
+        from ._base import MigrationRule
+
+        return MigrationRule
+    if name == "collect_facts":
+        from .restore_expect_partial import collect_facts
+
+        return collect_facts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["REGISTRY", "RULES", "MigrationRule", "collect_facts", "load_rules", "rule_table", "select_codes",
+           "select_rules", "triggers"]

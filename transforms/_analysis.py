@@ -327,8 +327,21 @@ class _Collector(_Walker):
 
     @staticmethod
     def _is_version_check(test: cst.BaseExpression) -> bool:
-        code = cst.Module(body=[]).code_for_node(test)
-        return "version" in code.lower()
+        """`tf.__version__ < "2"`, `LooseVersion(...)`, `sys.version_info`: any name or string naming a version."""
+        pending: list[cst.CSTNode] = [test]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, cst.Name) and "version" in node.value.lower():
+                return True
+            if isinstance(node, cst.SimpleString) and "version" in node.value.lower():
+                return True
+            for name in _child_fields(type(node)):
+                value = getattr(node, name)
+                if isinstance(value, cst.CSTNode):
+                    pending.append(value)
+                elif isinstance(value, (tuple, list)):
+                    pending.extend(v for v in value if isinstance(v, cst.CSTNode))
+        return False
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._bind_targets(node.target)
@@ -429,6 +442,13 @@ class _Collector(_Walker):
         root = _chain_root(node)
         if root is None:
             return True
+        # The chain's inner nodes are not walked, but findings may point at them: record their parents here.
+        parents = self.result.parents
+        inner: cst.CSTNode = node
+        while isinstance(inner, cst.Attribute):
+            parents[inner.attr] = inner
+            parents[inner.value] = inner
+            inner = inner.value
         if id(node) in self._store_chains:
             return False
         self.result.name_loads[root.value] += 1

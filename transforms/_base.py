@@ -7,17 +7,18 @@ how several rules cost about one parse, where one LibCST codemod per rule would 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import libcst as cst
-from libcst.codemod import CodemodCommand
 
 from tfckpt_codemod.types import Fact
 
 from ._analysis import ModuleAnalysis, Ref
+from ._positions import Positions
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
 
@@ -52,6 +53,14 @@ class MigrationContext:
     needs_tensorflow_import: bool = False
     _tensorflow_name: str | None = None
     _tensorflow_is_v1: bool = False
+    _positions: Positions | None = None
+
+    @property
+    def positions(self) -> Positions:
+        """Positions in the original module, computed only for the statements that are asked about."""
+        if self._positions is None:
+            self._positions = Positions(self.analysis.module, self.analysis.parents)
+        return self._positions
 
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: cst.CSTNode, change: Edit) -> None:
@@ -106,9 +115,7 @@ class MigrationContext:
         name, is_v1 = self._tensorflow()
         if is_v1 and path.startswith("compat.v1."):
             path = path[len("compat.v1."):]
-        expression = cst.parse_expression(f"{name}.{path}")
-        assert isinstance(expression, cst.Attribute)
-        return expression
+        return _dotted_expression(f"{name}.{path}")
 
     @property
     def tensorflow_is_v1(self) -> bool:
@@ -136,35 +143,29 @@ class MigrationContext:
         return not any("tf" in names for names in self.analysis.scope_bindings.values())
 
 
-class MigrationRule(CodemodCommand):
-    """A rule: a code, examples, and a `plan` step. Also a LibCST codemod command that runs just this rule.
+@functools.lru_cache(maxsize=64)
+def _dotted_expression(dotted: str) -> cst.Attribute:
+    """Parsed once per name: nodes are immutable, so one `tf.train.Checkpoint` node can serve every rewrite."""
+    expression = cst.parse_expression(dotted)
+    assert isinstance(expression, cst.Attribute)
+    return expression
+
+
+class MigrationRule:
+    """A rule: a code, examples, and a `plan` step. `commands.py` wraps each as a LibCST codemod command.
 
     Subclasses set the class attributes and implement `plan`. `VALID` holds sources the rule must leave alone,
-    `INVALID` holds `(before, after)` pairs; the test suite runs both, as Fixit does with its rules.
+    `INVALID` holds `(before, after)` pairs; the test suite runs both, as Fixit does with its rules. The rule's
+    registry row (in `__init__.py`) says which text a file must contain for the rule to apply.
     """
 
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     SUMMARY: ClassVar[str]
     AUTOFIX: ClassVar[bool] = True
-    # Text a file must contain for this rule to have anything to do; the engine skips the parse when none match.
-    TRIGGERS: ClassVar[tuple[bytes, ...]] = (b"contrib",)
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
         raise NotImplementedError
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        if "SUMMARY" in cls.__dict__:
-            cls.DESCRIPTION = f"{cls.CODE}: {cls.SUMMARY}"  # what `python -m libcst.tool list` shows
-
-    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        from ._pipeline import migrate_module
-
-        migration = migrate_module(tree, (type(self),), path=self.context.filename or "<string>")
-        for finding in migration.findings:
-            self.warn(finding.render(self.context.filename or "<string>"))
-        return migration.module

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from tfckpt_codemod.types import Fact, Finding
 
@@ -48,25 +47,11 @@ class _ApplyEdits(cst.CSTTransformer):
         return result
 
 
-class _Positions:
-    """Just enough of a metadata provider for LibCST's position-tracking code generator."""
-
-    def __init__(self) -> None:
-        self._computed: dict[cst.CSTNode, object] = {}
-
-
-def _locate(module: cst.Module, context: MigrationContext) -> list[Finding]:
-    if not context.findings:
-        return []
-    provider = _Positions()
-    state = PositionProvidingCodegenState(default_indent=module.default_indent, default_newline=module.default_newline,
-                           provider=provider)  # type: ignore[arg-type]
-    module._codegen(state)
+def _locate(context: MigrationContext) -> list[Finding]:
     findings = []
     for pending in context.findings:
-        span = provider._computed.get(pending.node)
-        start = getattr(span, "start", None)
-        end = getattr(span, "end", None)
+        span = context.positions.span(pending.node)
+        start, end = (span.start, span.end) if span is not None else (None, None)
         findings.append(Finding(
             code=pending.code, message=pending.message,
             line=start.line if start else 0, column=start.column + 1 if start else 0,
@@ -87,6 +72,6 @@ def migrate_module(module: cst.Module, rules: Sequence[type[MigrationRule]], *, 
         assert isinstance(new_module, cst.Module)
     if context.needs_tensorflow_import and new_module is not module:
         new_module = add_tensorflow_import(new_module)
-    return Migration(new_module, tuple(_locate(module, context)), tuple(context.reasons), tuple(context.facts),
+    return Migration(new_module, tuple(_locate(context)), tuple(context.reasons), tuple(context.facts),
                      analysis.used_scope_provider)
 

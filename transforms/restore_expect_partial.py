@@ -32,12 +32,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from tfckpt_codemod.types import Fact
 
 from ._analysis import MethodCall, ModuleAnalysis, dotted_name
 from ._base import MigrationContext, MigrationRule
+from ._positions import Positions
 from ._checkpoints import CheckpointSite, _owner_key, checkpoint_sites
 
 # Methods of a restore status that return the status itself, so a chain of them is still the status.
@@ -51,9 +51,6 @@ class RestoreExpectPartial(MigrationRule):
     CODE = "TFC301"
     NAME = "restore-expect-partial"
     SUMMARY = "add .expect_partial() to checkpoint restores that are partial by construction"
-    TRIGGERS = (b"Checkpoint",)
-    # The runner's first pass calls `collect_facts` on every candidate file when a selected rule says this.
-    CROSS_FILE = True
     VALID = (
         # A full restore: the same object graph that was saved.
         "import tensorflow as tf\n\nsaver = tf.train.Checkpoint(model=model)\nsaver.save(save_path)\n"
@@ -116,7 +113,7 @@ class RestoreExpectPartial(MigrationRule):
                     planned.append((restore, reason, "assert_consumed" in methods))
         if not planned:
             return
-        lines = _Lines(analysis.module)
+        lines = context.positions
         for restore, reason, consumed in planned:
             text = reason.render(lines)
             anchor = _anchor(restore)
@@ -125,7 +122,7 @@ class RestoreExpectPartial(MigrationRule):
                 continue
             context.edit(restore.call, _append_expect_partial)
             context.report(cls.CODE, anchor, text, fixed=True)
-            context.reasons.append(f"line {lines[anchor]}: {text}")
+            context.reasons.append(f"line {lines.line(anchor)}: {text}")
 
 
 def _append_expect_partial(updated: cst.CSTNode) -> cst.CSTNode:
@@ -173,8 +170,8 @@ class _Reason:
     text: str
     at_line_of: cst.CSTNode | None = None
 
-    def render(self, lines: _Lines) -> str:
-        return self.text if self.at_line_of is None else f"{self.text} at line {lines[self.at_line_of]}"
+    def render(self, lines: Positions) -> str:
+        return self.text if self.at_line_of is None else f"{self.text} at line {lines.line(self.at_line_of)}"
 
 
 def _partial_reason(context: MigrationContext, site: CheckpointSite, all_sites: list[CheckpointSite]) -> _Reason | None:
@@ -342,22 +339,6 @@ def _under_condition(analysis: ModuleAnalysis, node: cst.CSTNode, scope: cst.CST
         if isinstance(ancestor, (cst.If, cst.IfExp, cst.Else)) and ancestor not in enclosing:
             return True
     return False
-
-
-# -- positions, computed only for files that get a detection -------------------------------------------------------
-class _Lines:
-    """`lines[node]` -> 1-based line, from one position-tracking render of the module (LibCST's own codegen)."""
-
-    def __init__(self, module: cst.Module) -> None:
-        self._computed: dict[cst.CSTNode, object] = {}
-        state = PositionProvidingCodegenState(default_indent=module.default_indent,
-                                              default_newline=module.default_newline,
-                                              provider=self)  # type: ignore[arg-type]
-        module._codegen(state)
-
-    def __getitem__(self, node: cst.CSTNode) -> int:
-        span = self._computed.get(node)
-        return span.start.line if span is not None else 0  # type: ignore[attr-defined]
 
 
 # -- facts for the run-wide pass (stdlib `ast` only: it runs over every candidate file) ------------------------------

@@ -1,0 +1,55 @@
+"""Line and column of a few nodes of the original module, paid for only where a finding needs one.
+
+LibCST's `PositionProvider` tracks every token of the whole module (about 2x a parse here). Findings need a handful
+of positions, so this renders the top-level statements before a node plainly, only to count their lines, and tracks
+positions inside the one statement that holds the node. Both renders are LibCST's own code generator, so the
+positions are exactly the ones `PositionProvider` would give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+from libcst.metadata import CodeRange
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+
+class Positions:
+    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
+        self._module = module
+        self._parents = parents
+        self._index = {statement: i for i, statement in enumerate(module.body)}
+        self._starts = [1 + len(module.header)]  # first line of each top-level statement, computed lazily
+        self._computed: dict[cst.CSTNode, CodeRange] = {}  # filled by LibCST's position-tracking codegen
+        self._tracked: set[int] = set()
+
+    def span(self, node: cst.CSTNode) -> CodeRange | None:
+        top = node
+        while top in self._parents and self._parents[top] is not self._module:
+            top = self._parents[top]
+        index = self._index.get(top)
+        if index is None:
+            return None
+        if index not in self._tracked:
+            self._tracked.add(index)
+            state = PositionProvidingCodegenState(default_indent=self._module.default_indent,
+                                                  default_newline=self._module.default_newline,
+                                                  provider=self)  # type: ignore[arg-type]
+            state.line = self._start(index)
+            top._codegen(state)
+        return self._computed.get(node)
+
+    def line(self, node: cst.CSTNode) -> int:
+        span = self.span(node)
+        return span.start.line if span is not None else 0
+
+    def _start(self, index: int) -> int:
+        module = self._module
+        while len(self._starts) <= index:
+            statement = module.body[len(self._starts) - 1]
+            state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
+            statement._codegen(state)
+            self._starts.append(self._starts[-1] + "".join(state.tokens).count("\n"))
+        return self._starts[index]

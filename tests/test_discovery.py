@@ -189,7 +189,8 @@ def test_symlinked_files_inside_and_outside_the_root(tmp_path: Path) -> None:
     make(root, "real.py")
     (root / "inner_link.py").symlink_to(root / "real.py")
     (root / "outer_link.py").symlink_to(outside / "secret.py")
-    assert rel(discover([root]), root) == ["inner_link.py", "real.py"]
+    # The link inside the root names a file already found under its own name: it is processed once, as real.py.
+    assert rel(discover([root]), root) == ["real.py"]
 
 
 @needs_symlinks

@@ -377,10 +377,11 @@ def _one_spelling_per_file(found: list[Discovered]) -> list[Discovered]:
     """A file reached twice (a symlink beside it, a directory given under two names) is processed once.
 
     Otherwise the second spelling would be migrated from the bytes read before the first was written, and its
-    changed-on-disk check would fail. The first spelling in sorted order wins; an explicit one is kept explicit.
+    changed-on-disk check would fail. The file's own name wins over a link to it, then the first in sorted order;
+    if any spelling was given explicitly, the one kept counts as explicit.
     """
     chosen: dict[str, int] = {}
-    kept: list[Discovered] = []
+    kept: list[Discovered | None] = []
     for item in found:
         real = os.path.realpath(item.path)
         if not os.path.exists(real):  # a broken link: reported on its own
@@ -390,6 +391,14 @@ def _one_spelling_per_file(found: list[Discovered]) -> list[Discovered]:
         if index is None:
             chosen[real] = len(kept)
             kept.append(item)
-        elif item.explicit and not kept[index].explicit:
-            kept[index] = Discovered(kept[index].path, True)
-    return kept
+            continue
+        first = kept[index]
+        assert first is not None
+        explicit = first.explicit or item.explicit
+        if os.path.islink(first.path) and not os.path.islink(item.path):
+            kept[index] = None
+            chosen[real] = len(kept)
+            kept.append(Discovered(item.path, explicit))
+        else:
+            kept[index] = Discovered(first.path, explicit)
+    return [item for item in kept if item is not None]

@@ -126,7 +126,9 @@ def run(files: Sequence[Discovered], options: RunOptions,
 def _project_facts(reads: list[tuple[Discovered, bytes | None, str | None]], pool: Executor | None) -> object:
     from tfckpt_codemod.transforms._base import ProjectFacts
 
-    todo = [(str(item.path), data) for item, data, _ in reads if data is not None and b"Checkpoint" in data]
+    # Only saving files contribute: a fact is "this file saves a checkpoint of these objects".
+    todo = [(str(item.path), data) for item, data, _ in reads
+            if data is not None and b"Checkpoint" in data and (b".save(" in data or b".write(" in data)]
     if pool is not None:
         results = list(pool.map(_facts, [p for p, _ in todo], [d for _, d in todo], chunksize=16))
     else:

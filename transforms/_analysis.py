@@ -176,6 +176,19 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+# What rules resolve: contrib, checkpoint classes, and session classes (which tell TFC101 a file runs sessions).
+_DESTINATIONS = ("tensorflow.contrib", "tensorflow.compat.v1.contrib", "tensorflow.train.Checkpoint",
+                 "tensorflow.compat.v1.train.Checkpoint", "tensorflow.compat.v2.train.Checkpoint",
+                 "tensorflow.Session", "tensorflow.compat.v1.Session", "tensorflow.InteractiveSession",
+                 "tensorflow.compat.v1.InteractiveSession")
+
+
+def _leads_somewhere(qualified: str) -> bool:
+    """True when the name bound to `qualified` can reach something a rule resolves (or is inside contrib)."""
+    return any(target == qualified or target.startswith(qualified + ".") or qualified.startswith(target + ".")
+               for target in _DESTINATIONS)
+
+
 class _Walker:
     """A read-only tree walk that, unlike `CSTNode.visit`, never rebuilds nodes and skips whitespace and tokens.
 
@@ -398,6 +411,8 @@ class _Collector(_Walker):
 
     def _add_binding(self, name: str, qualified: str, statement: cst.CSTNode, alias: cst.ImportAlias | None,
                      submodule: str | None) -> None:
+        if not _leads_somewhere(submodule or qualified):
+            return  # `from tensorflow.python.ops import array_ops`: nothing any rule resolves goes through it
         binding = Binding(name, qualified, statement, alias, self._scopes[-1], self._guards > 0, submodule)
         self.result.bindings.append(binding)
         self._roots[name].append(binding)

@@ -352,28 +352,29 @@ def discover(
     excludes = _NameAndGlobSpec([*base_excludes, *extend_exclude])
     suffixes = (PYTHON_SUFFIX, NOTEBOOK_SUFFIX) if include_notebooks else (PYTHON_SUFFIX,)
 
-    # key (normalised absolute path) -> (path as the user would write it, explicit)
-    by_key: dict[str, tuple[str, bool]] = {}
+    # key (normalised absolute path) -> (path as the user would write it, explicit, real path)
+    by_key: dict[str, tuple[str, bool, str]] = {}
     for path in given:
         if os.path.isdir(path):
             absolute = os.path.abspath(path)
+            real_root = os.path.realpath(path)  # the walk never follows a link, so only links need realpath
             spelled = str(path)
             for rel in _walk(
                 path, excludes=excludes, respect_gitignore=respect_gitignore, suffixes=suffixes
             ):
                 key = os.path.normcase(os.path.join(absolute, rel))
                 if key not in by_key:
-                    by_key[key] = (os.path.join(spelled, rel), False)
+                    real = os.path.realpath(key) if os.path.islink(key) else os.path.join(real_root, rel)
+                    by_key[key] = (os.path.join(spelled, rel), False, real)
         else:
             # Files (and dangling symlinks) named on the command line are always processed.
             key = os.path.normcase(os.path.abspath(path))
-            by_key[key] = (str(path), True)
-    found = [Discovered(Path(spelled), explicit) for spelled, explicit in by_key.values()]
-    found.sort(key=lambda d: (d.path.as_posix(), d.explicit))
+            by_key[key] = (str(path), True, os.path.realpath(path))
+    found = sorted(by_key.values(), key=lambda entry: (Path(entry[0]).as_posix(), entry[1]))
     return _one_spelling_per_file(found)
 
 
-def _one_spelling_per_file(found: list[Discovered]) -> list[Discovered]:
+def _one_spelling_per_file(found: list[tuple[str, bool, str]]) -> list[Discovered]:
     """A file reached twice (a symlink beside it, a directory given under two names) is processed once.
 
     Otherwise the second spelling would be migrated from the bytes read before the first was written, and its
@@ -382,23 +383,24 @@ def _one_spelling_per_file(found: list[Discovered]) -> list[Discovered]:
     """
     chosen: dict[str, int] = {}
     kept: list[Discovered | None] = []
-    for item in found:
-        real = os.path.realpath(item.path)
-        if not os.path.exists(real):  # a broken link: reported on its own
-            kept.append(item)
-            continue
+    links: list[bool] = []
+    for spelled, explicit, real in found:
+        item = Discovered(Path(spelled), explicit)
+        is_link = spelled != real and os.path.islink(spelled)
         index = chosen.get(real)
-        if index is None:
+        if index is None or not os.path.exists(real):  # a broken link is reported on its own
             chosen[real] = len(kept)
             kept.append(item)
+            links.append(is_link)
             continue
         first = kept[index]
         assert first is not None
-        explicit = first.explicit or item.explicit
-        if os.path.islink(first.path) and not os.path.islink(item.path):
+        explicit = first.explicit or explicit
+        if links[index] and not is_link:
             kept[index] = None
             chosen[real] = len(kept)
             kept.append(Discovered(item.path, explicit))
+            links.append(False)
         else:
             kept[index] = Discovered(first.path, explicit)
     return [item for item in kept if item is not None]

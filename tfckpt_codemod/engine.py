@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import re
 import tokenize
 from collections.abc import Sequence
 
@@ -19,9 +20,19 @@ from tfckpt_codemod.types import FileResult
 REQUIRED_TEXT = b"tensorflow"
 
 
+# The ways a file can bind a name that reaches contrib, a checkpoint class or a session (what the analysis
+# resolves): `import tensorflow [as tf]`, `from tensorflow[.compat.v1][.contrib...] import ...`, or a dotted
+# `tensorflow.contrib` / `tensorflow.train`. TensorFlow's own modules (`from tensorflow.python.ops import ...`,
+# often megabytes of generated code mentioning contrib in docstrings) match none of them.
+_REACHING_IMPORT = re.compile(
+    rb"\btensorflow(?:\.compat\.v[12])?(?:\.contrib\b|\.train\b|[ \t]+as\b|[ \t]+import\b|[ \t]*[,#\r\n]|[ \t]*$)",
+    re.MULTILINE)
+
+
 def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
     """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
-    return REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers)
+    return (REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers)
+            and _REACHING_IMPORT.search(data) is not None)
 
 
 def decode_error(data: bytes) -> str | None:

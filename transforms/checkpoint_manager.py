@@ -1,7 +1,9 @@
 """TFC102: `tf.contrib.checkpoint.CheckpointManager` -> `tf.train.CheckpointManager`.
 
-The class moved unchanged, but 1.12-era `manager.save(session)` took a session first; TF 2 would read that argument
-as `checkpoint_number`. It is dropped, and the drop is reported so the user can check where the save happens.
+The class moved unchanged, but 1.12-era `manager.save(session)` took a session first; TF 2 (like 1.13+) reads that
+argument as `checkpoint_number`. A `session=` keyword is always dropped. A first positional argument is dropped only
+in a file that runs sessions (where it is one); elsewhere it may be a 1.13+ checkpoint number, so it stays and a
+finding asks the user to check. Every drop is reported so the user can check where the save happens.
 """
 
 from __future__ import annotations
@@ -24,9 +26,15 @@ class CheckpointManagerRename(MigrationRule):
         ),
         (
             "import tensorflow as tf\nfrom tensorflow.contrib.checkpoint import CheckpointManager\n\n"
-            "manager = CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save(sess)\n",
+            "sess = tf.Session()\nmanager = CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save(sess)\n",
             "import tensorflow as tf\n\n"
-            "manager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save()\n",
+            "sess = tf.Session()\nmanager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save()\n",
+        ),
+        (
+            # No sessions in this file: `step` may be a checkpoint number, so it stays (and is reported).
+            "import tensorflow as tf\n\nmanager = tf.contrib.checkpoint.CheckpointManager(ckpt, d, 3)\n"
+            "manager.save(step)\n",
+            "import tensorflow as tf\n\nmanager = tf.train.CheckpointManager(ckpt, d, 3)\nmanager.save(step)\n",
         ),
     )
 
@@ -48,7 +56,12 @@ class CheckpointManagerRename(MigrationRule):
             args = method_call.call.args
             doomed = [a for a in args if a.keyword is not None and a.keyword.value == "session"]
             if args and args[0].keyword is None and not args[0].star:
-                doomed.append(args[0])
+                if context.analysis.session_mode:
+                    doomed.append(args[0])
+                else:
+                    context.report(cls.CODE, method_call.call, "CheckpointManager.save's first argument is "
+                                   "checkpoint_number in TF 2 (it was a session in TF 1.12); check that this one is "
+                                   "a number, or drop it")
             if doomed:
                 context.drop_args(method_call.call, doomed)
                 context.report(cls.CODE, method_call.call, "dropped the session argument of CheckpointManager.save: "

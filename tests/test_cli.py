@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import run_cli
 
 SEED = (
@@ -146,3 +148,39 @@ def test_output_is_identical_for_every_job_count(tree) -> None:  # type: ignore[
     assert one.returncode == two.returncode == 2
     assert one.stdout == two.stdout and one.stderr == two.stderr
     assert one.stdout.count("+++ b/pkg/") == 60
+
+
+TRAIN = ("import tensorflow as tf\n\n"
+         "ckpt = tf.train.Checkpoint(optimizer=opt, model=model, optimizer_step=step)\n"
+         "ckpt.save(prefix)\n")
+INFERENCE = ("import tensorflow as tf\n\n"
+             "ckpt = tf.train.Checkpoint(model=model, optimizer_step=step)\n"
+             "ckpt.restore(tf.train.latest_checkpoint(directory))\n")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_restore_is_compared_with_what_another_file_of_the_run_saves(tree, jobs: str) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"src/train.py": TRAIN, "src/inference.py": INFERENCE})
+    result = run_cli("--write", "--verbose", "-j", jobs, "src", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "src/train.py").read_text() == TRAIN  # a file that only saves is never touched
+    assert (root / "src/inference.py").read_text() == INFERENCE.replace(
+        "ckpt.restore(tf.train.latest_checkpoint(directory))",
+        "ckpt.restore(tf.train.latest_checkpoint(directory)).expect_partial()")
+    assert ("src/inference.py: line 4: checkpoint saved with model, optimizer, optimizer_step at src/train.py:3"
+            in result.stderr)
+    assert "src/train.py: saves checkpoints that the other files' restores were compared with" in result.stderr
+
+
+def test_unrelated_checkpoints_in_two_files_get_nothing(tree) -> None:  # type: ignore[no-untyped-def]
+    unrelated = INFERENCE.replace("model=model, optimizer_step=step", "encoder=encoder")
+    root = tree({"src/train.py": TRAIN, "src/inference.py": unrelated})
+    result = run_cli("--check", "src", cwd=root)
+    assert result.returncode == 0, result.stdout
+    assert (root / "src/inference.py").read_text() == unrelated
+
+
+def test_the_inference_file_alone_gets_no_cross_file_detection(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"src/train.py": TRAIN, "src/inference.py": INFERENCE})
+    result = run_cli("--check", "src/inference.py", cwd=root)
+    assert result.returncode == 0, result.stdout

@@ -164,9 +164,10 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
     reporter = Reporter(sys.stdout, sys.stderr, mode, output_format, color, show_diff, verbose, quiet, report)
     options = RunOptions(codes=codes, write=mode == "write", jobs=jobs)
     with _progress(len(files), quiet or output_format != "text") as advance:
-        for result in run(files, options, on_progress=advance):
+        contributors: list[str] = []
+        for result in run(files, options, on_progress=advance, contributors=contributors):
             reporter.file(result)
-    reporter.finish()
+    reporter.finish(contributors)
     if reporter.errors:
         return EXIT_ERROR
     if mode == "check" and (reporter.changed or reporter.manual_findings):

@@ -21,7 +21,6 @@ from tfckpt_codemod.types import FileResult, Finding
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from tfckpt_codemod.runner import RunStats
 
 
 def decode(data: bytes) -> str:
@@ -210,7 +209,7 @@ class Reporter:
         })
 
     # -- end of run -----------------------------------------------------------------------------------------------
-    def finish(self, stats: RunStats | None = None, contributors: Iterable[str] = ()) -> None:
+    def finish(self, contributors: Iterable[str] = ()) -> None:
         if self.report is not None:
             self._report_footer()
         if self.output_format == "json":
@@ -223,7 +222,7 @@ class Reporter:
             self.out.write("\n")
         if self.verbose:
             for path in contributors:
-                self.err.write(f"{path}: checkpoint facts used by other files of this run\n")
+                self.err.write(f"{path}: saves checkpoints that the other files' restores were compared with\n")
             self.err.write(f"parsed {self.parsed} of {self.seen} files\n")
         if not self.quiet:
             self.err.write(self.summary_line() + "\n")

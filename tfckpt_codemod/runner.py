@@ -13,13 +13,17 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfckpt_codemod.discovery import Discovered
 from tfckpt_codemod.engine import could_apply, migrate_source
 from tfckpt_codemod.fileio import FileChangedError, read_bytes, write_if_unchanged
 from tfckpt_codemod.types import FileResult
+
+if TYPE_CHECKING:
+    from tfckpt_codemod.transforms._base import ProjectFacts
 
 # Below this many candidate files a pool costs more (fork, imports, pickling) than it saves.
 POOL_THRESHOLD = 24
@@ -30,17 +34,6 @@ class RunOptions:
     codes: tuple[str, ...]  # selected rule codes
     write: bool = False
     jobs: int = 1
-
-
-@dataclass
-class RunStats:
-    seen: int = 0
-    parsed: int = 0
-    changed: int = 0
-    written: int = 0
-    errors: int = 0
-    findings: int = 0
-    fact_files: list[str] = field(default_factory=list)  # files whose checkpoints informed other files
 
 
 def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: object | None) -> FileResult:
@@ -96,9 +89,12 @@ def _migrate_batch(batch: list[tuple[str, bytes]], codes: tuple[str, ...], proje
     return [_migrate(path, data, codes, project) for path, data in batch]
 
 
-def run(files: Sequence[Discovered], options: RunOptions,
-        on_progress: Callable[[int], None] | None = None) -> Iterator[FileResult]:
-    """Yields one FileResult per file, in the order of `files` (discovery sorts them)."""
+def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[[int], None] | None = None,
+        contributors: list[str] | None = None) -> Iterator[FileResult]:
+    """Yields one FileResult per file, in the order of `files` (discovery sorts them).
+
+    `contributors`, when given, receives the files whose saved checkpoints the others' restores are compared with.
+    """
     from tfckpt_codemod.transforms import CROSS_FILE_CODES, triggers as rule_triggers
 
     triggers = rule_triggers(options.codes)
@@ -106,9 +102,12 @@ def run(files: Sequence[Discovered], options: RunOptions,
 
     candidates = 0
     reads: list[tuple[Discovered, bytes | None, str | None]] = []
+    savers: list[tuple[str, bytes]] = []  # files that may save a checkpoint, for the run-wide fact pass
     # First pass: read and prefilter. Only paths and the candidates' bytes are kept, never the whole tree's text.
     for item in files:
         data, error = _read(item)
+        if data is not None and fact_rule and _may_save_checkpoint(data):
+            savers.append((str(item.path), data))
         if data is not None and could_apply(data, triggers):
             candidates += 1
             reads.append((item, data, None))
@@ -116,23 +115,28 @@ def run(files: Sequence[Discovered], options: RunOptions,
             reads.append((item, None, error))
     pool = _make_pool(options.jobs, options.codes) if options.jobs > 1 and candidates >= POOL_THRESHOLD else None
     try:
-        project = _project_facts(reads, pool) if fact_rule and candidates > 1 else None
+        project = _project_facts(savers, pool) if savers and candidates else None
+        savers = []
+        if project is not None and contributors is not None:
+            contributors.extend(dict.fromkeys(path for path, _, _ in project.saved))
         yield from _migrate_all(reads, options, project, pool, on_progress)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _project_facts(reads: list[tuple[Discovered, bytes | None, str | None]], pool: Executor | None) -> object:
-    from tfckpt_codemod.transforms._base import ProjectFacts
+def _may_save_checkpoint(data: bytes) -> bool:
+    """Only saving files contribute facts: a fact is "this file saves a checkpoint of these objects"."""
+    return b"Checkpoint" in data and (b".save(" in data or b".write(" in data) and could_apply(data, ((b"",),))
 
-    # Only saving files contribute: a fact is "this file saves a checkpoint of these objects".
-    todo = [(str(item.path), data) for item, data, _ in reads
-            if data is not None and b"Checkpoint" in data and (b".save(" in data or b".write(" in data)]
+
+def _project_facts(todo: list[tuple[str, bytes]], pool: Executor | None) -> ProjectFacts:
     if pool is not None:
         results = list(pool.map(_facts, [p for p, _ in todo], [d for _, d in todo], chunksize=16))
     else:
         results = [_facts(path, data) for path, data in todo]
+    from tfckpt_codemod.transforms._base import ProjectFacts
+
     saved = []
     for (path, _), facts in zip(todo, results):
         for fact in facts:

@@ -48,7 +48,7 @@ def assert_unchanged(source: str, *, project: ProjectFacts | None = None) -> Fil
     return result
 
 
-# -- the seed examples --------------------------------------------------------------------------------------------
+# -- the classic recipe examples---------------------------------------------------------------------------------------
 def test_example_1_full_restore_gets_no_expect_partial() -> None:
     before = src("""
         import tensorflow as tf

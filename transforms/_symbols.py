@@ -44,7 +44,7 @@ SYMBOLS: tuple[Symbol, ...] = (
            source="DOCS tf/train/Checkpoint.md r1.10: 'Aliases: tf.contrib.eager.Checkpoint, tf.train.Checkpoint'; "
                   "CKPT_PY def __init__(self, root=None, **kwargs)"),
     Symbol("contrib.checkpoint.Checkpoint", "TFC101", "train.Checkpoint",
-           source="never exported by CKPT_INIT; written by users after a popular recipe (the seed's Example 1), "
+           source="never exported by CKPT_INIT; written by users after a popular migration recipe (its Example 1), "
                   "whose intent is tf.train.Checkpoint"),
     # TFC102: checkpoint rotation.
     Symbol("contrib.checkpoint.CheckpointManager", "TFC102", "train.CheckpointManager",
@@ -149,10 +149,10 @@ SYMBOLS: tuple[Symbol, ...] = (
     Symbol("contrib.saved_model.save_keras_model", "TFC901",
            message="save_keras_model is gone (tf.compat.v1.keras.experimental.export_saved_model too); "
                    "use tf.saved_model.save(model, path) or model.save(path)",
-           source="ARV2 rename target removed from TF 2.21; the seed's Example 3"),
+           source="ARV2 rename target removed from TF 2.21; the popular migration recipe's Example 3"),
     Symbol("contrib.saved_model.load_keras_model", "TFC901",
            message="load_keras_model is gone; use tf.saved_model.load(path) or tf.keras.models.load_model(path)",
-           source="ARV2 rename target removed from TF 2.21; the seed's Example 3"),
+           source="ARV2 rename target removed from TF 2.21; the popular migration recipe's Example 3"),
 )
 
 # Modules that re-export rows above under another name: slim carries the framework checkpoint helpers.

@@ -35,7 +35,6 @@ import sys
 import sysconfig
 import tempfile
 import textwrap
-import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -143,7 +142,6 @@ def default_trees() -> list[tuple[str, Path]]:
     base_vars = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
     paths = sysconfig.get_paths(vars=base_vars)
     return [("stdlib", Path(paths["stdlib"]).resolve()), ("site-packages", Path(paths["purelib"]).resolve())]
-    return trees
 
 
 def _ignore_factory(src_root: Path, skip_dirs: set[Path]) -> Callable[[str, list[str]], set[str]]:

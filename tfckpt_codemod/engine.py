@@ -93,7 +93,7 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     if new == data:
         new = None
     return FileResult(path=path, old=data, new=new, findings=migration.findings, parsed=True,
-                      reasons=migration.reasons, facts=migration.facts)
+                      reasons=migration.reasons)
 
 
 def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: object | None) -> FileResult:
@@ -120,7 +120,7 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
     except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
         return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed)
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
-                      error=result.error, parsed=result.parsed, reasons=result.reasons, facts=result.facts,
+                      error=result.error, parsed=result.parsed, reasons=result.reasons,
                       view=view)
 
 

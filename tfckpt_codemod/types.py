@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,6 @@ class FileResult:
     parsed: bool = False
     reasons: tuple[str, ...] = ()  # why each partial restore got .expect_partial(), for --verbose and json
     written: bool = False
-    facts: tuple[Fact, ...] = field(default=(), compare=False)
     view: tuple[str, str] | None = None  # what a diff shows when the bytes are not the code (notebook cells)
 
     @property

@@ -15,8 +15,6 @@ from typing import ClassVar
 
 import libcst as cst
 
-from tfckpt_codemod.types import Fact
-
 from ._analysis import ModuleAnalysis, Ref
 from ._positions import Positions
 
@@ -49,7 +47,6 @@ class MigrationContext:
     findings: list[PendingFinding] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     consumed: set[cst.CSTNode] = field(default_factory=set)  # reference nodes a rewrite replaced
-    facts: list[Fact] = field(default_factory=list)
     needs_tensorflow_import: bool = False
     _tensorflow_name: str | None = None
     _tensorflow_is_v1: bool = False

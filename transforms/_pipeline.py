@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tfckpt_codemod.types import Fact, Finding
+from tfckpt_codemod.types import Finding
 
 from ._analysis import analyze
 from ._base import MigrationContext, MigrationRule, ProjectFacts
@@ -19,7 +19,6 @@ class Migration:
     module: cst.Module
     findings: tuple[Finding, ...]
     reasons: tuple[str, ...]
-    facts: tuple[Fact, ...]
     used_scope_provider: bool
 
 
@@ -72,6 +71,6 @@ def migrate_module(module: cst.Module, rules: Sequence[type[MigrationRule]], *, 
         assert isinstance(new_module, cst.Module)
     if context.needs_tensorflow_import and new_module is not module:
         new_module = add_tensorflow_import(new_module)
-    return Migration(new_module, tuple(_locate(context)), tuple(context.reasons), tuple(context.facts),
+    return Migration(new_module, tuple(_locate(context)), tuple(context.reasons),
                      analysis.used_scope_provider)
 

@@ -29,16 +29,25 @@ _REACHING_IMPORT = re.compile(
     re.MULTILINE)
 
 
+def reaches_tensorflow(data: bytes) -> bool:
+    """The file names tensorflow in a way that can bind something a rule resolves."""
+    return REQUIRED_TEXT in data and _REACHING_IMPORT.search(data) is not None
+
+
 def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
     """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
-    return (REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers)
-            and _REACHING_IMPORT.search(data) is not None)
+    return any(all(word in data for word in words) for words in triggers) and reaches_tensorflow(data)
+
+
+def source_encoding(data: bytes) -> str:
+    """The encoding Python reads `data` with (PEP 263 cookie or BOM, else UTF-8); SyntaxError if the cookie is bad."""
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 def decode_error(data: bytes) -> str | None:
     """A one-line reason the file is not decodable Python source, or None."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        encoding = source_encoding(data)
     except SyntaxError as error:
         return f"cannot read the encoding declaration: {error.msg if hasattr(error, 'msg') else error}"
     try:

@@ -8,14 +8,13 @@ piped to `patch -p1` or `git apply`.
 from __future__ import annotations
 
 import difflib
-import io
 import json
 import os
-import tokenize
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
+from tfckpt_codemod.engine import source_encoding
 from tfckpt_codemod.types import FileResult, Finding
 
 if TYPE_CHECKING:
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
 
 def decode(data: bytes) -> str:
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        return data.decode(source_encoding(data))
     except (SyntaxError, LookupError, UnicodeDecodeError):
         return data.decode("utf-8", errors="replace")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tfckpt_codemod.discovery import Discovered
-from tfckpt_codemod.engine import could_apply, migrate_source
+from tfckpt_codemod.engine import could_apply, migrate_source, reaches_tensorflow
 from tfckpt_codemod.fileio import FileChangedError, read_bytes, write_if_unchanged
 from tfckpt_codemod.types import FileResult
 
@@ -127,7 +127,7 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
 
 def _may_save_checkpoint(data: bytes) -> bool:
     """Only saving files contribute facts: a fact is "this file saves a checkpoint of these objects"."""
-    return b"Checkpoint" in data and (b".save(" in data or b".write(" in data) and could_apply(data, ((b"",),))
+    return b"Checkpoint" in data and (b".save(" in data or b".write(" in data) and reaches_tensorflow(data)
 
 
 def _project_facts(todo: list[tuple[str, bytes]], pool: Executor | None) -> ProjectFacts:

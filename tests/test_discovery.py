@@ -22,7 +22,7 @@ def make(root: Path, *files: str) -> None:
 
 
 def rel(found: list[Discovered], root: Path) -> list[str]:
-    return [d.path.relative_to(root).as_posix() for d in found]
+    return [Path(d.path).relative_to(root).as_posix() for d in found]
 
 
 def test_only_python_files_sorted(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_result_is_deterministic_and_deduplicated(tmp_path: Path, monkeypatch: p
     make(tmp_path, "src/a.py", "src/b.py")
     monkeypatch.chdir(tmp_path)
     found = discover([Path("src"), Path("src/a.py"), Path("./src")])
-    assert found == [Discovered(Path("src/a.py"), explicit=True), Discovered(Path("src/b.py"), explicit=False)]
+    assert found == [Discovered("src/a.py", explicit=True), Discovered("src/b.py", explicit=False)]
     # Order of the arguments does not matter.
     assert found == discover([Path("src/a.py"), Path("./src"), Path("src")])
 
@@ -42,9 +42,9 @@ def test_result_is_deterministic_and_deduplicated(tmp_path: Path, monkeypatch: p
 def test_paths_keep_the_users_spelling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make(tmp_path, "src/pkg/a.py")
     monkeypatch.chdir(tmp_path)
-    assert discover([Path("src")]) == [Discovered(Path("src/pkg/a.py"), explicit=False)]
+    assert discover([Path("src")]) == [Discovered("src/pkg/a.py", explicit=False)]
     absolute = discover([tmp_path / "src"])
-    assert absolute == [Discovered(tmp_path / "src/pkg/a.py", explicit=False)]
+    assert absolute == [Discovered(str(tmp_path / "src/pkg/a.py"), explicit=False)]
 
 
 def test_missing_path_raises(tmp_path: Path) -> None:
@@ -201,7 +201,7 @@ def test_broken_symlink_is_returned_for_the_engine_to_report(tmp_path: Path) -> 
     found = discover([tmp_path])
     assert rel(found, tmp_path) == ["a.py", "dangling.py"]
     # Given by name, it is returned too (the engine then reports it as unreadable).
-    assert discover([tmp_path / "dangling.py"]) == [Discovered(tmp_path / "dangling.py", explicit=True)]
+    assert discover([tmp_path / "dangling.py"]) == [Discovered(str(tmp_path / "dangling.py"), explicit=True)]
 
 
 def test_directory_named_like_a_python_file(tmp_path: Path) -> None:

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # pathspec is imported only when there is a glob or an ignore file to match
+    import pathspec
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -79,10 +81,11 @@ class Discovered:
 
     ``path`` keeps the user's spelling (relative stays relative) so diffs and findings show
     paths the user recognises; ``explicit`` tells the engine the file was named directly and
-    therefore must be processed whatever its suffix.
+    therefore must be processed whatever its suffix. A string, not a ``Path``: on a tree of
+    30,000 files that need nothing, building the ``Path`` objects costs more than reading them.
     """
 
-    path: Path
+    path: str
     explicit: bool
 
 
@@ -105,7 +108,7 @@ class _NameAndGlobSpec:
             else:
                 globs.append(pattern)
         self.names = frozenset(names)
-        self.spec = pathspec.GitIgnoreSpec.from_lines(globs) if globs else None
+        self.spec = _gitignore_spec(globs) if globs else None
 
     def matches(self, name: str, rel: str, is_dir: bool) -> bool:
         """``rel`` is the posix path relative to the searched directory."""
@@ -141,16 +144,30 @@ class _IgnoreFile:
         return None
 
 
-def _read_ignore_file(path: str, base: str, *, outer: bool = False) -> _IgnoreFile | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    if not spec.patterns:
-        return None
-    return _IgnoreFile(base, spec, outer)
+def _gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _read_ignore_file(path: str, base: str, *, outer: bool = False,
+                      specs: dict[str, pathspec.GitIgnoreSpec | None] | None = None) -> _IgnoreFile | None:
+    """``specs`` caches parsed files for one discovery: twenty directories of one repository given on the
+    command line share its top-level ``.gitignore``, which is read and compiled once, not twenty times."""
+    if specs is not None and path in specs:
+        spec = specs[path]
+    else:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            lines = []
+        spec = _gitignore_spec(lines) if lines else None
+        if spec is not None and not spec.patterns:
+            spec = None
+        if specs is not None:
+            specs[path] = spec
+    return None if spec is None else _IgnoreFile(base, spec, outer)
 
 
 def _is_ignored(stack: Sequence[_IgnoreFile], rel: str, is_dir: bool) -> bool:
@@ -172,16 +189,30 @@ def _is_ignored(stack: Sequence[_IgnoreFile], rel: str, is_dir: bool) -> bool:
     return False
 
 
-def find_git_root(start: Path) -> Path | None:
-    """Walk up from ``start`` to the directory holding ``.git`` (a directory or a worktree file)."""
+def find_git_root(start: Path, cache: dict[Path, Path | None] | None = None) -> Path | None:
+    """Walk up from ``start`` to the directory holding ``.git`` (a directory or a worktree file).
+
+    ``cache`` remembers the answer for every directory passed on the way, for the other paths
+    of the same discovery."""
     current = start
+    passed: list[Path] = []
+    root: Path | None = None
     while True:
+        if cache is not None and current in cache:
+            root = cache[current]
+            break
+        passed.append(current)
         if os.path.lexists(os.path.join(current, ".git")):
-            return current
+            root = current
+            break
         parent = current.parent
         if parent == current:
-            return None
+            break
         current = parent
+    if cache is not None:
+        for directory in passed:
+            cache[directory] = root
+    return root
 
 
 def _git_dir(root: Path) -> Path | None:
@@ -207,14 +238,34 @@ def _git_dir(root: Path) -> Path | None:
     return common if common.is_absolute() else git_dir / common
 
 
-def _initial_ignores(directory: Path) -> list[_IgnoreFile]:
+@dataclass
+class _Lookups:
+    """What one discovery learns once and asks again for every path given (a shell glob can give hundreds)."""
+
+    specs: dict[str, pathspec.GitIgnoreSpec | None] = field(default_factory=dict)  # parsed ignore files
+    git_roots: dict[Path, Path | None] = field(default_factory=dict)
+    real_dirs: dict[str, str] = field(default_factory=dict)
+
+    def real_path(self, path: str, is_link: bool) -> str:
+        """``os.path.realpath``, with one resolution per directory: a file that is not a link is its
+        directory's real path plus its own name."""
+        if is_link:
+            return os.path.realpath(path)
+        directory, name = os.path.split(os.path.abspath(path))
+        real = self.real_dirs.get(directory)
+        if real is None:
+            real = self.real_dirs[directory] = os.path.realpath(directory)
+        return os.path.join(real, name)
+
+
+def _initial_ignores(directory: Path, lookups: _Lookups) -> list[_IgnoreFile]:
     """Ignore files above ``directory`` that still govern what lies below it.
 
     Those are the repository's ``info/exclude`` and every ``.gitignore`` from the git root
     down to the parent of ``directory`` (its own ``.gitignore`` is read by the walk).
     """
     absolute = Path(os.path.abspath(directory))
-    root = find_git_root(absolute)
+    root = find_git_root(absolute, lookups.git_roots)
     if root is None:
         return []
     sources: list[tuple[Path, str]] = []
@@ -229,7 +280,7 @@ def _initial_ignores(directory: Path) -> list[_IgnoreFile]:
     result: list[_IgnoreFile] = []
     for base_dir, ignore_path in sources:
         prefix = absolute.relative_to(base_dir).as_posix()
-        loaded = _read_ignore_file(ignore_path, "" if prefix == "." else prefix + "/", outer=True)
+        loaded = _read_ignore_file(ignore_path, "" if prefix == "." else prefix + "/", outer=True, specs=lookups.specs)
         if loaded is not None:
             result.append(loaded)
     # A directory named on the command line is processed even when git ignores it (ruff
@@ -249,16 +300,19 @@ def _walk(
     excludes: _NameAndGlobSpec,
     respect_gitignore: bool,
     suffixes: tuple[str, ...],
-) -> list[str]:
-    """Paths of files under ``top``, relative to it (``top`` is walked even if excluded).
+    lookups: _Lookups,
+) -> list[tuple[str, bool]]:
+    """Paths of files under ``top``, relative to it, each with whether it is a symlink (``top``
+    is walked even if excluded).
 
     Plain strings rather than ``Path`` objects: building 30,000 ``Path`` objects costs more
-    than the directory listing itself, so the caller builds only the ones it returns.
+    than the directory listing itself. The symlink flag comes from the directory listing, so
+    nobody has to ``lstat`` each file again.
     """
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     top_str = os.fspath(top)
     root_real = os.path.realpath(top_str)
-    base_stack: list[_IgnoreFile] = _initial_ignores(top) if respect_gitignore else []
+    base_stack: list[_IgnoreFile] = _initial_ignores(top, lookups) if respect_gitignore else []
 
     # Each pending item: (directory path as the user would write it, rel posix path with a
     # trailing slash or "", the ignore stack that applies inside it).
@@ -324,7 +378,7 @@ def _walk(
                 continue
             if stack and _is_ignored(stack, rel, False):
                 continue
-            found.append(rel)
+            found.append((rel, is_symlink))
     return found
 
 
@@ -352,29 +406,36 @@ def discover(
     excludes = _NameAndGlobSpec([*base_excludes, *extend_exclude])
     suffixes = (PYTHON_SUFFIX, NOTEBOOK_SUFFIX) if include_notebooks else (PYTHON_SUFFIX,)
 
-    # key (normalised absolute path) -> (path as the user would write it, explicit, real path)
-    by_key: dict[str, tuple[str, bool, str]] = {}
+    # key (normalised absolute path) -> (path as the user would write it, explicit, real path, is a link)
+    by_key: dict[str, tuple[str, bool, str, bool]] = {}
+    lookups = _Lookups()
     for path in given:
         if os.path.isdir(path):
             absolute = os.path.abspath(path)
             real_root = os.path.realpath(path)  # the walk never follows a link, so only links need realpath
             spelled = str(path)
-            for rel in _walk(
-                path, excludes=excludes, respect_gitignore=respect_gitignore, suffixes=suffixes
+            # `rel` never starts with a separator, so prefix + rel is os.path.join(directory, rel).
+            absolute_prefix = os.path.join(absolute, "")
+            real_prefix = os.path.join(real_root, "")
+            spelled_prefix = "" if spelled == os.curdir else os.path.join(spelled, "")  # as `Path` spells it
+            for rel, is_link in _walk(
+                path, excludes=excludes, respect_gitignore=respect_gitignore, suffixes=suffixes, lookups=lookups
             ):
-                key = os.path.normcase(os.path.join(absolute, rel))
+                key = os.path.normcase(absolute_prefix + rel)
                 if key not in by_key:
-                    real = os.path.realpath(key) if os.path.islink(key) else os.path.join(real_root, rel)
-                    by_key[key] = (os.path.join(spelled, rel), False, real)
+                    real = os.path.realpath(key) if is_link else real_prefix + rel
+                    by_key[key] = (spelled_prefix + rel, False, real, is_link)
         else:
             # Files (and dangling symlinks) named on the command line are always processed.
             key = os.path.normcase(os.path.abspath(path))
-            by_key[key] = (str(path), True, os.path.realpath(path))
-    found = sorted(by_key.values(), key=lambda entry: (Path(entry[0]).as_posix(), entry[1]))
+            is_link = os.path.islink(path)
+            by_key[key] = (str(path), True, lookups.real_path(str(path), is_link), is_link)
+    # The spellings are already normal (they come from `Path`s): sorting needs no `Path` per file.
+    found = sorted(by_key.values(), key=lambda entry: (entry[0].replace(os.sep, "/"), entry[1]))
     return _one_spelling_per_file(found)
 
 
-def _one_spelling_per_file(found: list[tuple[str, bool, str]]) -> list[Discovered]:
+def _one_spelling_per_file(found: list[tuple[str, bool, str, bool]]) -> list[Discovered]:
     """A file reached twice (a symlink beside it, a directory given under two names) is processed once.
 
     Otherwise the second spelling would be migrated from the bytes read before the first was written, and its
@@ -384,9 +445,8 @@ def _one_spelling_per_file(found: list[tuple[str, bool, str]]) -> list[Discovere
     chosen: dict[str, int] = {}
     kept: list[Discovered | None] = []
     links: list[bool] = []
-    for spelled, explicit, real in found:
-        item = Discovered(Path(spelled), explicit)
-        is_link = spelled != real and os.path.islink(spelled)
+    for spelled, explicit, real, is_link in found:
+        item = Discovered(spelled, explicit)
         index = chosen.get(real)
         if index is None or not os.path.exists(real):  # a broken link is reported on its own
             chosen[real] = len(kept)

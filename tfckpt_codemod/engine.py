@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import functools
 import io
 import re
 import tokenize
@@ -24,19 +25,29 @@ REQUIRED_TEXT = b"tensorflow"
 # resolves): `import tensorflow [as tf]`, `from tensorflow[.compat.v1][.contrib...] import ...`, or a dotted
 # `tensorflow.contrib` / `tensorflow.train`. TensorFlow's own modules (`from tensorflow.python.ops import ...`,
 # often megabytes of generated code mentioning contrib in docstrings) match none of them.
-_REACHING_IMPORT = re.compile(
-    rb"\btensorflow(?:\.compat\.v[12])?(?:\.contrib\b|\.train\b|[ \t]+as\b|[ \t]+import\b|[ \t]*[,#\r\n]|[ \t]*$)",
-    re.MULTILINE)
+_REACHING_IMPORT = (
+    rb"\btensorflow(?:\.compat\.v[12])?(?:\.contrib\b|\.train\b|[ \t]+as\b|[ \t]+import\b|[ \t]*[,#\r\n]|[ \t]*$)")
+
+
+@functools.cache
+def _reaching_import() -> re.Pattern[bytes]:
+    """Compiled on first use: a tree that never names tensorflow never needs it."""
+    return re.compile(_REACHING_IMPORT, re.MULTILINE)
 
 
 def reaches_tensorflow(data: bytes) -> bool:
     """The file names tensorflow in a way that can bind something a rule resolves."""
-    return REQUIRED_TEXT in data and _REACHING_IMPORT.search(data) is not None
+    return REQUIRED_TEXT in data and _reaching_import().search(data) is not None
 
 
 def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
     """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
-    return any(all(word in data for word in words) for words in triggers) and reaches_tensorflow(data)
+    if REQUIRED_TEXT not in data:
+        return False
+    for words in triggers:
+        if all(word in data for word in words):
+            return _reaching_import().search(data) is not None
+    return False
 
 
 def source_encoding(data: bytes) -> str:

@@ -7,8 +7,6 @@ piped to `patch -p1` or `git apply`.
 
 from __future__ import annotations
 
-import difflib
-import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +33,8 @@ def unified_diff(result: FileResult) -> str:
     else:
         old = decode(result.old or b"").splitlines(keepends=True)
         new = decode(result.new or b"").splitlines(keepends=True)
+    import difflib
+
     path = result.path.replace(os.sep, "/")
     lines = []
     for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}", n=3):
@@ -211,6 +211,8 @@ class Reporter:
         if self.report is not None:
             self._report_footer()
         if self.output_format == "json":
+            import json
+
             document = {
                 "version": 1,
                 "files": self.json_files,

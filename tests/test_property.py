@@ -109,6 +109,16 @@ def migrate(source: bytes):  # -> tfckpt_codemod.types.FileResult
     return migrate_source(source, "generated.py")
 
 
+def full_render(source: bytes) -> bytes:
+    """LibCST's rendering of the whole migrated module (what the engine's splice must reproduce)."""
+    import libcst as cst
+
+    from tfckpt_codemod.transforms import load_rules
+    from tfckpt_codemod.transforms._pipeline import migrate_module
+
+    return migrate_module(cst.parse_module(source), load_rules(), path="generated.py").module.bytes
+
+
 def compiles(source: bytes) -> bool:
     try:
         with warnings.catch_warnings():
@@ -133,6 +143,7 @@ def check_invariants(source: bytes) -> bytes:
     if b"contrib" not in source:
         assert output == source, "a file without contrib code was changed"
     if output != source:
+        assert output == full_render(source), "splicing the changed statements differs from LibCST's rendering"
         second = migrate(output)
         assert second.error is None, second.error
         assert second.new is None or second.new == output, "second run changed the output again"

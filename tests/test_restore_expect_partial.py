@@ -11,7 +11,8 @@ import pytest
 from tfckpt_codemod.engine import migrate_source
 from tfckpt_codemod.transforms import rule_table
 from tfckpt_codemod.transforms._base import ProjectFacts
-from tfckpt_codemod.transforms.restore_expect_partial import RestoreExpectPartial, collect_facts
+from tfckpt_codemod.transforms._facts import collect_facts
+from tfckpt_codemod.transforms.restore_expect_partial import RestoreExpectPartial
 from tfckpt_codemod.types import Fact, FileResult
 
 
@@ -354,6 +355,32 @@ def test_own_saved_facts_are_ignored() -> None:
 def test_cross_file_full_restore_is_left_alone() -> None:
     project = ProjectFacts(saved=(("a.py", 3, frozenset({"model", "optimizer"})), ("b.py", 9, frozenset({"model"}))))
     assert migrate(EVAL, path="eval.py", project=project).new is None
+
+
+def test_compact_project_facts_give_every_file_the_same_answer() -> None:
+    """The runner hands workers `compact()` facts: they must decide every restore as the full list would."""
+    sets = [frozenset(s) for s in ({"model"}, {"model", "optimizer"}, {"model", "optimizer", "step"}, {"step"})]
+    full = ProjectFacts(saved=tuple((path, line, sets[(line * 7 + len(path)) % len(sets)])
+                                    for line, path in enumerate(["eval.py", "a.py", "./a.py", "b.py", "eval.py",
+                                                                 "a.py", "c.py", "b.py", "a.py", "d.py"] * 3, 1)))
+    compact = full.compact()
+    assert len(compact.saved) <= 2 * len(sets) < len(full.saved)
+    for path in ("eval.py", "a.py", "b.py", "c.py", "d.py", "new.py"):
+        for keywords in ("model=m", "model=m, optimizer=o", "step=s", "model=m, step=s"):
+            source = f"import tensorflow as tf\n\nckpt = tf.train.Checkpoint({keywords})\nckpt.restore(p)\n"
+            expected = migrate(source, path=path, project=full)
+            assert migrate(source, path=path, project=compact) == expected, (path, keywords)
+
+
+def test_the_fact_pass_does_not_load_libcst() -> None:
+    """It reads every saving file of a run; loading the parser for it would tax runs that parse nothing."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from tfckpt_codemod.transforms import collect_facts; "
+            "collect_facts(b'import tensorflow as tf\\ntf.train.Checkpoint(m=m).save(p)\\n', 'a.py'); "
+            "print('libcst' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
 # -- never ------------------------------------------------------------------------------------------------------------

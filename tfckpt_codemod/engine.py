@@ -94,7 +94,7 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     # CPython's own parser first: it is cheap, it words syntax errors best ("Missing parentheses in call to
     # 'print'"), and it refuses what would crash LibCST's native parser (brackets nested thousands deep).
     try:
-        compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error.msg))} "
                           f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
@@ -108,8 +108,8 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
                           f"column {error.editor_column} (not Python 3 source?)")
     except (SyntaxError, ValueError, RecursionError, UnicodeError) as error:
         return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error))}")
-    migration = migrate_module(module, selected, path=path, project=project)  # type: ignore[arg-type]
-    new = migration.module.bytes if migration.module is not module else None
+    migration = migrate_module(module, selected, path=path, project=project, tree=tree)  # type: ignore[arg-type]
+    new = migration.render(data)
     if new == data:
         new = None
     return FileResult(path=path, old=data, new=new, findings=migration.findings, parsed=True,

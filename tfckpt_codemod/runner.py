@@ -117,8 +117,10 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
     try:
         project = _project_facts(savers, pool) if savers and candidates else None
         savers = []
-        if project is not None and contributors is not None:
-            contributors.extend(dict.fromkeys(path for path, _, _ in project.saved))
+        if project is not None:
+            if contributors is not None:
+                contributors.extend(dict.fromkeys(path for path, _, _ in project.saved))
+            project = project.compact()
         yield from _migrate_all(reads, options, project, pool, on_progress)
     finally:
         if pool is not None:

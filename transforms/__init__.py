@@ -81,7 +81,7 @@ def rule_table() -> list[Rule]:
 
 
 def __getattr__(name: str) -> Any:
-    """`RULES`, `MigrationRule` and `collect_facts` load libcst, so they load on first use."""
+    """`RULES` and `MigrationRule` load libcst, so they load on first use (and `collect_facts` with them)."""
     if name == "RULES":
         return load_rules()
     if name == "MigrationRule":
@@ -89,7 +89,7 @@ def __getattr__(name: str) -> Any:
 
         return MigrationRule
     if name == "collect_facts":
-        from .restore_expect_partial import collect_facts
+        from ._facts import collect_facts
 
         return collect_facts
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

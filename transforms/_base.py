@@ -8,6 +8,7 @@ how several rules cost about one parse, where one LibCST codemod per rule would 
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import ClassVar
 import libcst as cst
 
 from ._analysis import ModuleAnalysis, Ref
+from ._layout import Layout
 from ._positions import Positions
 
 Edit = Callable[[cst.CSTNode], cst.CSTNode | cst.RemovalSentinel]
@@ -31,9 +33,31 @@ class PendingFinding:
 
 @dataclass(frozen=True)
 class ProjectFacts:
-    """Checkpoint keyword sets saved by the other files of a run: `(path, line, keywords)`."""
+    """Checkpoint keyword sets saved by the files of a run, in run order: `(path, line, keywords)`."""
 
     saved: tuple[tuple[str, int, frozenset[str]], ...] = ()
+
+    def compact(self) -> ProjectFacts:
+        """The same answers from at most two entries per keyword set.
+
+        A restore in file F compares itself with the first save of each keyword set made outside F: that is the
+        set's first save, or, when F made it, the first save in another file. Keeping only those makes every
+        restore's comparison cost the number of distinct sets, not the size of the run (which made the whole run
+        quadratic), and keeps what a worker process is sent small.
+        """
+        first_path: dict[frozenset[str], str] = {}
+        second: set[frozenset[str]] = set()
+        kept = []
+        for entry in self.saved:
+            path, _, keywords = entry
+            first = first_path.get(keywords)
+            if first is None:
+                first_path[keywords] = os.path.normpath(path)
+                kept.append(entry)
+            elif keywords not in second and os.path.normpath(path) != first:
+                second.add(keywords)
+                kept.append(entry)
+        return ProjectFacts(saved=tuple(kept))
 
 
 @dataclass
@@ -48,6 +72,7 @@ class MigrationContext:
     reasons: list[str] = field(default_factory=list)
     consumed: set[cst.CSTNode] = field(default_factory=set)  # reference nodes a rewrite replaced
     needs_tensorflow_import: bool = False
+    layout: Layout | None = None  # where each top-level statement starts, when CPython's ast was at hand
     _tensorflow_name: str | None = None
     _tensorflow_is_v1: bool = False
     _positions: Positions | None = None
@@ -56,7 +81,7 @@ class MigrationContext:
     def positions(self) -> Positions:
         """Positions in the original module, computed only for the statements that are asked about."""
         if self._positions is None:
-            self._positions = Positions(self.analysis.module, self.analysis.parents)
+            self._positions = Positions(self.analysis.module, self.analysis.parents, self.layout)
         return self._positions
 
     # -- edits ----------------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Line and column of a few nodes of the original module, paid for only where a finding needs one.
 
 LibCST's `PositionProvider` tracks every token of the whole module (about 2x a parse here). Findings need a handful
-of positions, so this renders the top-level statements before a node plainly, only to count their lines, and tracks
-positions inside the one statement that holds the node. Both renders are LibCST's own code generator, so the
-positions are exactly the ones `PositionProvider` would give.
+of positions, so this tracks positions inside the one top-level statement that holds the node, starting from that
+statement's first line. The first line comes from the `Layout` (CPython's ast of the same bytes) when there is one;
+otherwise the statements before it are rendered plainly, only to count their lines. Both renders are LibCST's own
+code generator, so the positions are exactly the ones `PositionProvider` would give.
 """
 
 from __future__ import annotations
@@ -15,12 +16,16 @@ from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from ._layout import Layout
+
 
 class Positions:
-    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
+    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode],
+                 layout: Layout | None = None) -> None:
         self._module = module
         self._parents = parents
         self._index = {statement: i for i, statement in enumerate(module.body)}
+        self._layout = layout
         self._starts = [1 + len(module.header)]  # first line of each top-level statement, computed lazily
         self._computed: dict[cst.CSTNode, CodeRange] = {}  # filled by LibCST's position-tracking codegen
         self._tracked: set[int] = set()
@@ -46,6 +51,8 @@ class Positions:
         return span.start.line if span is not None else 0
 
     def _start(self, index: int) -> int:
+        if self._layout is not None:
+            return self._layout.line(index)
         module = self._module
         while len(self._starts) <= index:
             statement = module.body[len(self._starts) - 1]

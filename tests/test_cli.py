@@ -140,14 +140,31 @@ def test_list_rules_and_version() -> None:
 
 
 def test_output_is_identical_for_every_job_count(tree) -> None:  # type: ignore[no-untyped-def]
+    """A mixed tree: contrib files, files with no tensorflow at all, TF 2 code, a file that does not parse."""
     files = {f"pkg/m{i:03}.py": (SEED if i % 3 else TFE) + f"# file {i}\n" for i in range(60)}
+    files.update({f"pkg/plain{i:02}.py": f"import os\nprint(os.sep, {i})\n" for i in range(20)})
+    files.update({f"pkg/tf2_{i:02}.py": "import tensorflow as tf\nckpt = tf.train.Checkpoint(m=m)\nckpt.restore(p)\n"
+                  for i in range(10)})
     files["pkg/broken.py"] = 'import tensorflow.contrib.eager as tfe\nprint "x"\n'
     root = tree(files)
-    one = run_cli("-j", "1", "pkg", cwd=root)
-    two = run_cli("-j", "2", "pkg", cwd=root)
+    one = run_cli("-j", "1", "--verbose", "pkg", cwd=root)
+    two = run_cli("-j", "2", "--verbose", "pkg", cwd=root)
     assert one.returncode == two.returncode == 2
     assert one.stdout == two.stdout and one.stderr == two.stderr
     assert one.stdout.count("+++ b/pkg/") == 60
+    assert "parsed 70 of 91 files" in one.stderr  # the one that does not parse is not counted
+
+
+def test_warnings_about_the_users_code_are_not_ours_to_print(tree) -> None:  # type: ignore[no-untyped-def]
+    """An invalid escape sequence warns when Python compiles it; checking the syntax must not print that."""
+    root = tree({"a.py": 'import tensorflow.contrib.eager as tfe\npattern = "\\d+"\nckpt = tfe.Checkpoint(m=m)\n'})
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-W", "error", "-m", "tfckpt_codemod", "--check", "a.py"], cwd=root,
+                            capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "Warning" not in result.stderr and "Would migrate: a.py" in result.stdout
 
 
 TRAIN = ("import tensorflow as tf\n\n"

@@ -13,6 +13,7 @@ import functools
 import io
 import re
 import tokenize
+import warnings
 from collections.abc import Sequence
 
 from tfckpt_codemod.types import FileResult
@@ -94,7 +95,9 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     # CPython's own parser first: it is cheap, it words syntax errors best ("Missing parentheses in call to
     # 'print'"), and it refuses what would crash LibCST's native parser (brackets nested thousands deep).
     try:
-        tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not noise in our output
+            warnings.simplefilter("ignore")
+            tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error.msg))} "
                           f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the pool's modules load only when a run uses a pool
 
 # Below this many candidate files a pool costs more (fork, imports, pickling) than it saves.
 POOL_THRESHOLD = 24
+BATCH = 8  # files a pool task carries
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,9 @@ def _make_pool(jobs: int, codes: tuple[str, ...]) -> Executor:
 
 def _migrate_batch(batch: list[tuple[str, bytes]], codes: tuple[str, ...], project: object | None
                    ) -> list[FileResult]:
-    """Several files a task: one pickle round trip per batch instead of one per file."""
-    return [_migrate(path, data, codes, project) for path, data in batch]
+    """Several files a task: one pickle round trip per batch instead of one per file. The original bytes are not
+    sent back: the parent still has them."""
+    return [replace(_migrate(path, data, codes, project), old=None) for path, data in batch]
 
 
 def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[[int], None] | None = None,
@@ -113,7 +115,9 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
             reads.append((item, data, None))
         else:
             reads.append((item, None, error))
-    pool = _make_pool(options.jobs, options.codes) if options.jobs > 1 and candidates >= POOL_THRESHOLD else None
+    # A pool sized to the work: none for a handful of files, and no more workers than there are batches to give.
+    workers = min(options.jobs, -(-candidates // BATCH))
+    pool = _make_pool(workers, options.codes) if workers > 1 and candidates >= POOL_THRESHOLD else None
     try:
         project = _project_facts(savers, pool) if savers and candidates else None
         savers = []
@@ -150,16 +154,15 @@ def _project_facts(todo: list[tuple[str, bytes]], pool: Executor | None) -> Proj
 class _Slot:
     """A file's place in the output order: its result, or the batch that will hold it."""
 
-    __slots__ = ("item", "result", "future", "index")
+    __slots__ = ("item", "result", "future", "index", "data")
 
-    def __init__(self, item: Discovered, result: FileResult | None = None) -> None:
+    def __init__(self, item: Discovered, result: FileResult | None = None, data: bytes | None = None) -> None:
         self.item = item
         self.result = result
         self.future: Future[list[FileResult]] | None = None
         self.index = 0
+        self.data = data  # the bytes a worker migrates, until its result comes back
 
-
-BATCH = 8
 
 
 def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], options: RunOptions, project: object,
@@ -196,7 +199,7 @@ def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], optio
         elif pool is None:
             slot = _Slot(item, _migrate(path, data, options.codes, project))
         else:
-            slot = _Slot(item)
+            slot = _Slot(item, data=data)
             batch.append((path, data))
             waiting.append(slot)
             if len(batch) >= BATCH:
@@ -227,7 +230,7 @@ def _finish(slot: _Slot, options: RunOptions) -> FileResult:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            result = slot.future.result()[slot.index]
+            result = replace(slot.future.result()[slot.index], old=slot.data)
         except BrokenProcessPool:
             result = FileResult(path=slot.item.path, error=CRASHED)
     if not options.write or not result.changed or result.error is not None:

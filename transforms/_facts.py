@@ -9,6 +9,7 @@ more than the parse itself. It never imports libcst.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -28,7 +29,9 @@ def collect_facts(data: bytes, path: str) -> tuple[Fact, ...]:
     if b"Checkpoint" not in data or b"tensorflow" not in data:
         return ()
     try:
-        tree = ast.parse(data, filename=path)
+        with warnings.catch_warnings():  # invalid escape sequences and the like are not ours to report
+            warnings.simplefilter("ignore")
+            tree = ast.parse(data, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
     collector = _Collector()

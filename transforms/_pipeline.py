@@ -1,50 +1,67 @@
-"""Runs a set of rules over one parsed module: analyse once, plan, apply in one pass, clean imports, locate findings."""
+"""Runs a set of rules over one parsed module: analyse once, plan, apply, clean imports, locate findings.
+
+Applying the plan is lazy. The engine only needs the new bytes, which `_splice` makes by rendering the few
+statements that hold an edit and copying everything else from the original file; the new `Module` (for LibCST's
+codemod runner, for adding an import, or when a span cannot be trusted) is built only when it is asked for.
+"""
 
 from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 
 from tfckpt_codemod.types import Finding
 
-from ._analysis import analyze
+from ._analysis import ModuleAnalysis, analyze
 from ._base import MigrationContext, MigrationRule, ProjectFacts
 from ._imports import add_tensorflow_import
-from ._layout import Layout
+from ._layout import Layout, Span, render
 
 
 @dataclass(frozen=True)
 class Migration:
-    """The outcome for one module. The new module and the new bytes are only built when someone asks for them."""
-
-    original: cst.Module
-    edited: cst.Module  # every planned edit applied; no import added yet
-    replaced: Mapping[int, cst.CSTNode | cst.RemovalSentinel]  # top-level statement index -> what it became
-    needs_tensorflow_import: bool
+    context: MigrationContext
     findings: tuple[Finding, ...]
     reasons: tuple[str, ...]
     used_scope_provider: bool
-    layout: Layout | None = None
+
+    @property
+    def original(self) -> cst.Module:
+        return self.context.analysis.module
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.context.edits)
+
+    @functools.cached_property
+    def edited(self) -> cst.Module:
+        """Every planned edit applied to the whole module; no import added yet."""
+        if not self.changed:
+            return self.original
+        edited = self.original.visit(_ApplyEdits(self.context))
+        assert isinstance(edited, cst.Module)
+        return edited
 
     @functools.cached_property
     def module(self) -> cst.Module:
-        if self.edited is not self.original and self.needs_tensorflow_import:
+        if self.changed and self.context.needs_tensorflow_import:
             return add_tensorflow_import(self.edited)
         return self.edited
 
     def render(self, source: bytes) -> bytes | None:
-        """The new file (None when nothing was edited). `source` must be the bytes `original` was parsed from."""
-        if self.edited is self.original:
+        """The new file (None when nothing was edited). `source` must be the bytes the module was parsed from."""
+        if not self.changed:
             return None
-        if self.layout is not None and not self.needs_tensorflow_import:
-            spliced = self.layout.splice(source, self.replaced)
+        if not self.context.needs_tensorflow_import:
+            spliced = _splice(self.context, source)
             if spliced is not None:
                 return spliced
-        return self.module.bytes
+        module = self.module
+        return render(module, module).encode(module.encoding)
 
 
 class _ApplyEdits(cst.CSTTransformer):
@@ -58,11 +75,17 @@ class _ApplyEdits(cst.CSTTransformer):
             spine.add(node)
             spine.update(context.analysis.ancestors(node))
         self._spine = spine
-        self._top_level = frozenset(context.analysis.module.body)
-        self.results: dict[cst.CSTNode, cst.CSTNode | cst.RemovalSentinel] = {}  # top-level statement -> result
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         return node in self._spine
+
+    # No per-attribute hooks here: LibCST's defaults look up a `visit_<Type>_<attribute>` method for every field of
+    # every node visited, which is most of the cost of applying a plan.
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
         result: cst.CSTNode | cst.RemovalSentinel = updated_node
@@ -70,30 +93,83 @@ class _ApplyEdits(cst.CSTTransformer):
             if isinstance(result, cst.RemovalSentinel):
                 break
             result = change(result)
-        if original_node in self._top_level and original_node in self._spine:
-            self.results[original_node] = result
         return result
 
 
-def _replacements(module: cst.Module, edited: cst.Module, results: Mapping[cst.CSTNode, object]
-                  ) -> dict[int, cst.CSTNode | cst.RemovalSentinel] | None:
-    """Which top-level statements changed into what, read off the edited module (LibCST drops a line whose
-    statements were all removed, and only its own result says so). None if the two bodies do not line up."""
-    replaced: dict[int, cst.CSTNode | cst.RemovalSentinel] = {}
-    new_body = edited.body
-    position = 0
-    for index, statement in enumerate(module.body):
-        here = new_body[position] if position < len(new_body) else None
-        if statement not in results:
-            if here is not statement:
+def _splice(context: MigrationContext, data: bytes) -> bytes | None:
+    """The original bytes with each innermost statement that holds an edit rendered again (or, where its span is not
+    known, its top-level statement). None when that cannot be done exactly; the caller renders the whole module."""
+    layout = context.layout
+    analysis = context.analysis
+    module = analysis.module
+    encoding = layout.encoding() if layout is not None else None
+    if layout is None or encoding is None or not module.has_trailing_newline:
+        return None  # Module's own renderer owns the trailing-newline rule
+    units: dict[cst.CSTNode, list[cst.CSTNode]] = {}  # statement to render again -> its chain from the top level
+    for node in context.edits:
+        chain = _statement_chain(analysis, node)
+        if chain is None:
+            return None
+        units[chain[-1]] = chain
+    transformer = _ApplyEdits(context)
+    done: dict[cst.CSTNode, tuple[Span, cst.CSTNode | None]] = {}  # unit -> (span, new node or None if removed)
+    settled = False
+    while not settled:
+        settled = True
+        for unit, chain in list(units.items()):
+            if any(outer in units for outer in chain[:-1]):
+                del units[unit]  # an enclosing statement is rendered again anyway
+                continue
+            if unit in done:
+                continue
+            span = layout.top_level_span(data, unit) if len(chain) == 1 else layout.nested_span(data, chain)
+            result = unit.visit(transformer) if span is not None else None
+            if isinstance(result, cst.FlattenSentinel):
                 return None
-            position += 1
-        elif here is not None and here is results[statement]:
-            replaced[index] = here
-            position += 1
-        else:
-            replaced[index] = cst.RemoveFromParent()
-    return replaced if position == len(new_body) else None
+            if span is None:
+                if len(chain) == 1:
+                    return None
+                units[chain[0]] = [chain[0]]  # render the whole top-level statement instead
+                settled = False
+                continue
+            removed = isinstance(result, cst.RemovalSentinel) or (
+                isinstance(result, cst.SimpleStatementLine) and not result.body)
+            done[unit] = (span, None if removed else result)  # type: ignore[arg-type]
+        # A block whose every line is removed becomes `pass` in LibCST's rendering: render its owner instead.
+        for unit, chain in list(units.items()):
+            if len(chain) > 1 and done.get(unit, (None, True))[1] is None:
+                block = analysis.parent(unit)
+                siblings = getattr(block, "body", ())
+                if all(sibling in units and done.get(sibling, (None, True))[1] is None for sibling in siblings):
+                    units[chain[0]] = [chain[0]]
+                    settled = False
+    if sum(len(chain) == 1 and done[unit][1] is None for unit, chain in units.items()) == len(module.body):
+        return None  # every statement removed: the empty-module rule is Module's too
+    spans = sorted((done[unit] for unit in units), key=lambda item: item[0].start)
+    pieces: list[bytes] = []
+    position = 0
+    for span, new in spans:
+        if span.start < position or data[span.start:span.end] != layout.render(span.node, span.indents).encode(
+                encoding):
+            return None
+        pieces.append(data[position:span.start])
+        if new is not None:
+            pieces.append(layout.render(new, span.indents).encode(encoding))
+        position = span.end
+    pieces.append(data[position:])
+    return b"".join(pieces)
+
+
+def _statement_chain(analysis: ModuleAnalysis, node: cst.CSTNode) -> list[cst.CSTNode] | None:
+    """From the top-level statement down to the innermost statement that holds `node`. None if the node's ancestry
+    is not known."""
+    path = [node, *analysis.ancestors(node)]
+    if path[-1] is not analysis.module or len(path) < 2:
+        return None
+    for index, step in enumerate(path[:-1]):
+        if isinstance(step, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return path[index:-1][::-1]
+    return [path[-2]]
 
 
 def _locate(context: MigrationContext) -> list[Finding]:
@@ -117,16 +193,4 @@ def migrate_module(module: cst.Module, rules: Sequence[type[MigrationRule]], *, 
     context = MigrationContext(analysis=analysis, path=path, project=project or ProjectFacts(), layout=layout)
     for rule in rules:
         rule.plan(context)
-    edited = module
-    replaced: Mapping[int, cst.CSTNode | cst.RemovalSentinel] = {}
-    if context.edits:
-        transformer = _ApplyEdits(context)
-        edited = module.visit(transformer)
-        assert isinstance(edited, cst.Module)
-        lined_up = _replacements(module, edited, transformer.results)
-        if lined_up is None:
-            layout = None  # splicing needs to know exactly which statements changed: render the whole module
-        else:
-            replaced = lined_up
-    return Migration(module, edited, replaced, context.needs_tensorflow_import, tuple(_locate(context)),
-                     tuple(context.reasons), analysis.used_scope_provider, layout)
+    return Migration(context, tuple(_locate(context)), tuple(context.reasons), analysis.used_scope_provider)

@@ -9,14 +9,16 @@ code generator, so the positions are exactly the ones `PositionProvider` would g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from ._layout import Layout
+from ._layout import Layout, render
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as CPython counts lines, like the layout
 
 
 class Positions:
@@ -56,7 +58,5 @@ class Positions:
         module = self._module
         while len(self._starts) <= index:
             statement = module.body[len(self._starts) - 1]
-            state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
-            statement._codegen(state)
-            self._starts.append(self._starts[-1] + "".join(state.tokens).count("\n"))
+            self._starts.append(self._starts[-1] + len(_LINE_BREAK.findall(render(statement, module))))
         return self._starts[index]

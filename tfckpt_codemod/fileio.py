@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 
@@ -17,9 +16,20 @@ class FileChangedError(OSError):
     """The file on disk is not what the engine read; writing would lose someone else's edit."""
 
 
+_CHUNK = 1 << 20
+
+
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+    """The file's bytes, through bare file descriptors: a buffered file object per file is half the cost of reading
+    a tree of small files that need nothing."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, _CHUNK):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def write_if_unchanged(path: str | os.PathLike[str], old: bytes, new: bytes) -> None:
@@ -29,6 +39,8 @@ def write_if_unchanged(path: str | os.PathLike[str], old: bytes, new: bytes) -> 
     target = Path(os.path.realpath(target))
     if read_bytes(target) != old:
         raise FileChangedError(f"{path} changed on disk during the run; not overwritten")
+    import tempfile  # only runs that write need it
+
     mode = stat.S_IMODE(os.stat(target).st_mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tfckpt-", suffix=".tmp", dir=target.parent)
     try:

@@ -119,7 +119,9 @@ class ModuleAnalysis:
     method_calls: list[MethodCall] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
     calls_by_func: dict[cst.CSTNode, cst.Call] = field(default_factory=dict)
-    parents: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
+    # Keyed by `id(node)`: LibCST nodes hash through a Python method, and this map holds every node of the module.
+    # The module keeps every node alive, so an id stays that node's.
+    parents: dict[int, cst.CSTNode] = field(default_factory=dict)
     scope_bindings: dict[ScopeNode, set[str]] = field(default_factory=lambda: defaultdict(set))
     session_mode: bool = False
     name_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -134,13 +136,14 @@ class ModuleAnalysis:
 
     # -- questions transforms ask -------------------------------------------------------------------------------
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-        parent = self.parents.get(node)
+        parents = self.parents
+        parent = parents.get(id(node))
         while parent is not None:
             yield parent
-            parent = self.parents.get(parent)
+            parent = parents.get(id(parent))
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.parents.get(node)
+        return self.parents.get(id(node))
 
     def owner_scope(self, name: str, scopes: Sequence[ScopeNode]) -> ScopeNode | None:
         """The scope whose binding of `name` a use in `scopes` (innermost first) sees, as Python resolves it."""
@@ -165,6 +168,17 @@ _NOT_CHILDREN = ("whitespace", "comma", "lpar", "rpar", "semicolon", "colon", "o
 _NOT_CHILDREN_EXACT = frozenset({"dot", "star", "quote", "prefix", "arrow", "default_indent", "relative"})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _HOOKS: dict[tuple[type, type], tuple[object, object]] = {}
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(cls: type) -> bool:
+    """`issubclass(cls, CSTNode)`, remembered: CSTNode is an ABC, and its isinstance check is a third of a walk."""
+    known = _NODE_TYPES.get(cls)
+    if known is None:
+        known = _NODE_TYPES[cls] = issubclass(cls, cst.CSTNode)
+    return known
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -196,7 +210,7 @@ class _Walker:
     the parse. Dispatch mirrors CSTVisitor's: `visit_<Type>` (return False to skip the children) and `leave_<Type>`.
     """
 
-    def walk(self, node: cst.CSTNode, parent: cst.CSTNode | None, parents: dict[cst.CSTNode, cst.CSTNode]) -> None:
+    def walk(self, node: cst.CSTNode, parent: cst.CSTNode | None, parents: dict[int, cst.CSTNode]) -> None:
         cls = type(node)
         hooks = _HOOKS.get((type(self), cls))
         if hooks is None:
@@ -205,16 +219,17 @@ class _Walker:
             _HOOKS[(type(self), cls)] = hooks
         visit, leave = hooks
         if parent is not None:
-            parents[node] = parent
+            parents[id(node)] = parent
         if visit is None or visit(self, node) is not False:  # type: ignore[operator]
             for field_name in _child_fields(cls):
                 value = getattr(node, field_name)
-                if isinstance(value, cst.CSTNode):
-                    self.walk(value, node, parents)
-                elif isinstance(value, (tuple, list)):
+                kind = type(value)
+                if kind is tuple or kind is list:
                     for item in value:
-                        if isinstance(item, cst.CSTNode):
+                        if _is_node(type(item)):
                             self.walk(item, node, parents)
+                elif _is_node(kind):
+                    self.walk(value, node, parents)
         if leave is not None:
             leave(self, node)  # type: ignore[operator]
 
@@ -461,8 +476,8 @@ class _Collector(_Walker):
         parents = self.result.parents
         inner: cst.CSTNode = node
         while isinstance(inner, cst.Attribute):
-            parents[inner.attr] = inner
-            parents[inner.value] = inner
+            parents[id(inner.attr)] = inner
+            parents[id(inner.value)] = inner
             inner = inner.value
         if id(node) in self._store_chains:
             return False

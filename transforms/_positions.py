@@ -22,7 +22,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as CPython counts lines, like the lay
 
 
 class Positions:
-    def __init__(self, module: cst.Module, parents: Mapping[cst.CSTNode, cst.CSTNode],
+    def __init__(self, module: cst.Module, parents: Mapping[int, cst.CSTNode],
                  layout: Layout | None = None) -> None:
         self._module = module
         self._parents = parents
@@ -34,8 +34,9 @@ class Positions:
 
     def span(self, node: cst.CSTNode) -> CodeRange | None:
         top = node
-        while top in self._parents and self._parents[top] is not self._module:
-            top = self._parents[top]
+        parents = self._parents  # keyed by id(node), as the analysis keeps them
+        while id(top) in parents and parents[id(top)] is not self._module:
+            top = parents[id(top)]
         index = self._index.get(top)
         if index is None:
             return None

@@ -32,6 +32,36 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
+class NeedleReader:
+    """Reads file after file through one reusable buffer and keeps a file's bytes only if they contain `needle`.
+
+    On a tree that needs nothing, almost every file is read only to be dropped; allocating its bytes was a third of
+    the time such a run takes.
+    """
+
+    def __init__(self, needle: bytes) -> None:
+        self._needle = needle
+        self._buffer = bytearray(1 << 16)
+
+    def read(self, path: str | os.PathLike[str]) -> bytes | None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = 0
+            while True:
+                if size == len(self._buffer):
+                    self._buffer.extend(bytes(len(self._buffer)))
+                with memoryview(self._buffer) as view:
+                    count = os.readv(fd, [view[size:]])
+                if not count:
+                    break
+                size += count
+        finally:
+            os.close(fd)
+        if self._buffer.find(self._needle, 0, size) < 0:
+            return None
+        return bytes(self._buffer[:size])
+
+
 def write_if_unchanged(path: str | os.PathLike[str], old: bytes, new: bytes) -> None:
     """Atomically replace `path` with `new`, provided it still holds `old`; keep its permission bits."""
     target = Path(path)

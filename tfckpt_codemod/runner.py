@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tfckpt_codemod.discovery import Discovered
 from tfckpt_codemod.engine import REQUIRED_TEXT, could_apply, migrate_source, reaches_tensorflow
-from tfckpt_codemod.fileio import FileChangedError, read_bytes, write_if_unchanged
+from tfckpt_codemod.fileio import FileChangedError, NeedleReader, write_if_unchanged
 from tfckpt_codemod.types import FileResult
 
 if TYPE_CHECKING:  # the pool's modules load only when a run uses a pool
@@ -57,10 +57,11 @@ def _facts(path: str, data: bytes) -> tuple:
         return ()
 
 
-def _read(item: Discovered) -> tuple[bytes | None, str | None]:
-    """Open first and ask questions only when that fails: a stat per file is a third of a no-contrib run."""
+def _read(item: Discovered, reader: NeedleReader) -> tuple[bytes | None, str | None]:
+    """The file's bytes if it names tensorflow (else None, and no error). Open first and ask questions only when
+    that fails: a stat per file is a third of a no-contrib run."""
     try:
-        return read_bytes(item.path), None
+        return reader.read(item.path), None
     except IsADirectoryError:
         return None, "is a directory"
     except OSError as error:
@@ -103,9 +104,10 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
     reads: list[tuple[Discovered, bytes | None, str | None]] = []
     savers: list[tuple[str, bytes]] = []  # files that may save a checkpoint, for the run-wide fact pass
     # First pass: read and prefilter. Only paths and the candidates' bytes are kept, never the whole tree's text.
+    reader = NeedleReader(REQUIRED_TEXT)
     for item in files:
-        data, error = _read(item)
-        if data is None or REQUIRED_TEXT not in data:  # most files of most trees stop at this one search
+        data, error = _read(item, reader)
+        if data is None:  # most files of most trees stop at this one search, and are never copied
             reads.append((item, None, error))
             continue
         if fact_rule and _may_save_checkpoint(data):

@@ -9,8 +9,11 @@ The new file is then the original bytes with only the changed statements rendere
 needs no rendering of what comes before it.
 
 Nothing here is trusted blindly: the two parses must line up statement for statement, and a span is only used if
-the original statement, rendered, is exactly the bytes of the span. Otherwise the caller renders the whole module.
-The output is therefore byte for byte what `Module.bytes` would give.
+CPython's own token positions confirm it (`Layout.holds`): only comment and blank lines before the statement, the
+indentation its blocks give it, and after its last token only the rest of that line and comment or blank lines.
+Otherwise the caller renders the whole module. Where LibCST's own rendering of the file is exact (it is, but for
+rare whitespace-only lines it drops), the output is therefore byte for byte what `Module.bytes` would give; where it
+is not, the bytes outside the changed statements are the user's.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from collections.abc import Sequence
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-# Encodings in which a newline byte is always a newline and text can be encoded piece by piece.
-_SPLICEABLE = frozenset({"utf-8", "ascii", "iso8859-1"})
+# Encodings whose bytes are the UTF-8 that CPython's columns count (and in which text encodes piece by piece).
+_SPLICEABLE = frozenset({"utf-8", "ascii"})
 _NEWLINE = re.compile(rb"\r\n?|\n")
+_TRIVIA_LINES = re.compile(rb"(?:[ \t\x0c]*(?:#[^\r\n]*)?(?:\r\n?|\n))*")  # comment and blank lines
+_LINE_REST = re.compile(rb"[ \t\x0c]*(?:;[ \t\x0c]*)?(?:#[^\r\n]*)?(?:\r\n?|\n)")  # after a statement's last token
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # The ast classes each LibCST compound statement may stand for.
 _COUNTERPARTS: dict[type, tuple[type, ...]] = {
@@ -63,12 +68,17 @@ def render(node: cst.CSTNode, module: cst.Module, indents: tuple[str, ...] = ())
 
 
 class Span:
-    """Bytes `start:end` of the original file hold `node`, rendered with `indents` (the blocks it sits in)."""
+    """Bytes `start:end` of the original file hold `node`, rendered with `indents` (the blocks it sits in).
 
-    __slots__ = ("node", "start", "end", "indents")
+    `first` is CPython's statement (or first of the `a; b` statements) the node begins with, `last` the one it ends
+    with; `holds` checks the span against their token positions.
+    """
 
-    def __init__(self, node: cst.CSTNode, start: int, end: int, indents: tuple[str, ...]) -> None:
-        self.node, self.start, self.end, self.indents = node, start, end, indents
+    __slots__ = ("node", "start", "end", "indents", "first", "last")
+
+    def __init__(self, node: cst.CSTNode, start: int, end: int, indents: tuple[str, ...], first: ast.stmt,
+                 last: ast.stmt) -> None:
+        self.node, self.start, self.end, self.indents, self.first, self.last = node, start, end, indents, first, last
 
 
 class Layout:
@@ -108,7 +118,9 @@ class Layout:
             end = len(data) - len(footer.encode(self.encoding() or "utf-8"))
         if start is None or end is None:
             return None
-        return Span(statement, start, end, ())
+        first = self.tree.body[self._first[index]]
+        count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1  # type: ignore[attr-defined]
+        return Span(statement, start, end, (), first, self.tree.body[self._first[index] + count - 1])
 
     def nested_span(self, data: bytes, chain: Sequence[cst.CSTNode]) -> Span | None:
         """The span of the statement at the end of `chain`, which runs from a top-level statement down through
@@ -140,21 +152,44 @@ class Layout:
             if child is line:
                 break
             position += 1
+        last: ast.stmt = node_ast  # type: ignore[assignment]
         if isinstance(line, cst.SimpleStatementLine):
             last = block_ast[first[list(block_body).index(line)] + len(line.body) - 1]
-            if last.end_lineno is None:
-                return None
-            end_line = last.end_lineno + 1
+            end_line = (last.end_lineno or 0) + 1
         else:
-            if node_ast.end_lineno is None:  # type: ignore[attr-defined]
-                return None
-            end_line = node_ast.end_lineno + 1 + _footer_lines(line)  # type: ignore[attr-defined]
+            end_line = (last.end_lineno or 0) + 1 + _footer_lines(line)
         offsets = self._line_offsets(data)
         start = _offset(offsets, _first_line(node_ast) - len(line.leading_lines))  # type: ignore[arg-type]
         end = _offset(offsets, end_line)
-        if start is None or end is None:
+        if start is None or end is None or last.end_lineno is None:
             return None
-        return Span(line, start, end, tuple(indents))
+        return Span(line, start, end, tuple(indents), node_ast, last)  # type: ignore[arg-type]
+
+    def holds(self, data: bytes, span: Span) -> bool:
+        """The span is the statement's, as CPython's tokens place it: comment and blank lines, the indentation its
+        blocks give it, the statement from its first token to its last, then only the rest of that line (spaces, a
+        `;`, a comment) and comment or blank lines. A span off by a line or a column cannot pass, so the original
+        statement need not be rendered to prove it."""
+        offsets = self._line_offsets(data)
+        first_line = _first_line(span.first)
+        last_line = span.last.end_lineno
+        if last_line is None or span.last.end_col_offset is None or last_line >= len(offsets):
+            return False
+        token_line = offsets[first_line - 1]
+        if not _TRIVIA_LINES.fullmatch(data, span.start, token_line):
+            return False
+        indent = "".join(span.indents).encode("ascii", "replace")
+        column = token_line + len(indent)
+        if data[token_line:column] != indent or data[column:column + 1] in (b" ", b"\t", b"\x0c"):
+            return False
+        if first_line == span.first.lineno and span.first.col_offset != len(indent):
+            return False
+        if first_line != span.first.lineno and data[column:column + 1] != b"@":
+            return False
+        line_end = offsets[last_line]
+        return bool(_LINE_REST.fullmatch(data, offsets[last_line - 1] + span.last.end_col_offset, line_end)) and \
+            bool(_TRIVIA_LINES.fullmatch(data, line_end, span.end))
+
 
     def render(self, node: cst.CSTNode, indents: tuple[str, ...] = ()) -> str:
         return render(node, self.module, indents)

@@ -149,8 +149,7 @@ def _splice(context: MigrationContext, data: bytes) -> bytes | None:
     pieces: list[bytes] = []
     position = 0
     for span, new in spans:
-        if span.start < position or data[span.start:span.end] != layout.render(span.node, span.indents).encode(
-                encoding):
+        if span.start < position or not layout.holds(data, span):
             return None
         pieces.append(data[position:span.start])
         if new is not None:

@@ -17,6 +17,8 @@ Sources (see ../shared/tf-api-map.md for the quotes):
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -169,8 +171,11 @@ CHECKPOINT_MODULES = frozenset({"contrib.eager", "contrib.checkpoint", "contrib.
                                 "contrib.saved_model", "contrib.slim", "contrib"})
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical(qualified: str) -> str | None:
-    """`tensorflow.compat.v1.contrib.eager.python.tfe.Checkpoint` -> `contrib.eager.Checkpoint`; non-contrib -> None."""
+    """`tensorflow.compat.v1.contrib.eager.python.tfe.Checkpoint` -> `contrib.eager.Checkpoint`; non-contrib -> None.
+
+    Remembered: the rules ask it of every resolved reference, and a codebase spells the same few dozen names."""
     for prefix in ("tensorflow.compat.v1.", "tensorflow."):
         if qualified.startswith(prefix):
             rest = qualified[len(prefix):]

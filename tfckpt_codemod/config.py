@@ -18,11 +18,6 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
-
 __all__ = [
     "ConfigError",
     "Settings",
@@ -77,6 +72,12 @@ def _display(path: Path) -> str:
 
 
 def _read_toml(pyproject: Path) -> dict[str, Any]:
+    # Loaded here: most runs from a directory without a pyproject.toml never need a TOML parser.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on Python 3.10
+        import tomli as tomllib
+
     try:
         with open(pyproject, "rb") as handle:
             return tomllib.load(handle)

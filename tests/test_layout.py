@@ -71,6 +71,13 @@ MIGRATIONS = {
     "decorated function": CONTRIB + "\n@tf.function\n# why\ndef step(c=tfe.Checkpoint(x=x)):\n    return c\n",
     "import removed between comments": "# top\nimport tensorflow as tf\n# above\n"
     "from tensorflow.contrib.framework import list_variables\n# below\nnames = list_variables(d)\n",
+    "nested import removed, its block keeps a line": "import tensorflow as tf\ndef f():\n"
+    "    from tensorflow.contrib.framework import list_variables\n    x = 1\n    return list_variables(d)\n",
+    "nested import removed, its block would be empty": "import tensorflow as tf\nif ready:\n"
+    "    from tensorflow.contrib.framework import list_variables\nnames = list_variables(d)\n",
+    "header edit of a nested compound statement": "import tensorflow as tf\ndef f():\n"
+    "    for name in tf.contrib.framework.list_variables(d):  # each\n        print(name)\n        # done\n"
+    "    return 1\n",
 }
 
 

@@ -118,7 +118,7 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
         else:
             reads.append((item, None, error))
     # A pool sized to the work: none for a handful of files, and no more workers than there are batches to give.
-    workers = min(options.jobs, -(-candidates // BATCH))
+    workers = min(options.jobs, (candidates + BATCH - 1) // BATCH)
     pool = _make_pool(workers, options.codes) if workers > 1 and candidates >= POOL_THRESHOLD else None
     try:
         project = _project_facts(savers, pool) if savers and candidates else None
@@ -164,7 +164,6 @@ class _Slot:
         self.future: Future[list[FileResult]] | None = None
         self.index = 0
         self.data = data  # the bytes a worker migrates, until its result comes back
-
 
 
 def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], options: RunOptions, project: object,

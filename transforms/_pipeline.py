@@ -100,19 +100,45 @@ def _splice(context: MigrationContext, data: bytes) -> bytes | None:
     """The original bytes with each innermost statement that holds an edit rendered again (or, where its span is not
     known, its top-level statement). None when that cannot be done exactly; the caller renders the whole module."""
     layout = context.layout
-    analysis = context.analysis
-    module = analysis.module
+    module = context.analysis.module
     encoding = layout.encoding() if layout is not None else None
     if layout is None or encoding is None or not module.has_trailing_newline:
         return None  # Module's own renderer owns the trailing-newline rule
     units: dict[cst.CSTNode, list[cst.CSTNode]] = {}  # statement to render again -> its chain from the top level
     for node in context.edits:
-        chain = _statement_chain(analysis, node)
+        chain = _statement_chain(context.analysis, node)
         if chain is None:
             return None
         units[chain[-1]] = chain
+    done = _apply_to_units(context, layout, data, units)
+    if done is None:
+        return None
+    if sum(len(chain) == 1 and done[unit][1] is None for unit, chain in units.items()) == len(module.body):
+        return None  # every statement removed: the empty-module rule is Module's too
+    pieces: list[bytes] = []
+    position = 0
+    for span, new in sorted((done[unit] for unit in units), key=lambda item: item[0].start):
+        if span.start < position or not layout.holds(data, span):
+            return None
+        pieces.append(data[position:span.start])
+        if new is not None:
+            pieces.append(layout.render(new, span.indents).encode(encoding))
+        position = span.end
+    pieces.append(data[position:])
+    return b"".join(pieces)
+
+
+def _apply_to_units(context: MigrationContext, layout: Layout, data: bytes,
+                    units: dict[cst.CSTNode, list[cst.CSTNode]]) -> dict[cst.CSTNode, tuple[Span, cst.CSTNode | None]] | None:
+    """Each unit's span and what it becomes (None: removed). `units` is narrowed in place: a unit whose span is not
+    known, or whose removal would empty its block (LibCST then writes `pass`), gives way to its top-level statement,
+    and a unit inside another is dropped."""
     transformer = _ApplyEdits(context)
-    done: dict[cst.CSTNode, tuple[Span, cst.CSTNode | None]] = {}  # unit -> (span, new node or None if removed)
+    done: dict[cst.CSTNode, tuple[Span, cst.CSTNode | None]] = {}
+
+    def removed(unit: cst.CSTNode) -> bool:
+        return unit in done and done[unit][1] is None
+
     settled = False
     while not settled:
         settled = True
@@ -123,40 +149,25 @@ def _splice(context: MigrationContext, data: bytes) -> bytes | None:
             if unit in done:
                 continue
             span = layout.top_level_span(data, unit) if len(chain) == 1 else layout.nested_span(data, chain)
-            result = unit.visit(transformer) if span is not None else None
-            if isinstance(result, cst.FlattenSentinel):
-                return None
             if span is None:
                 if len(chain) == 1:
                     return None
-                units[chain[0]] = [chain[0]]  # render the whole top-level statement instead
+                units[chain[0]] = [chain[0]]
                 settled = False
                 continue
-            removed = isinstance(result, cst.RemovalSentinel) or (
+            result = unit.visit(transformer)
+            if isinstance(result, cst.FlattenSentinel):
+                return None
+            gone = isinstance(result, cst.RemovalSentinel) or (
                 isinstance(result, cst.SimpleStatementLine) and not result.body)
-            done[unit] = (span, None if removed else result)  # type: ignore[arg-type]
-        # A block whose every line is removed becomes `pass` in LibCST's rendering: render its owner instead.
+            done[unit] = (span, None if gone else result)  # type: ignore[assignment]
         for unit, chain in list(units.items()):
-            if len(chain) > 1 and done.get(unit, (None, True))[1] is None:
-                block = analysis.parent(unit)
-                siblings = getattr(block, "body", ())
-                if all(sibling in units and done.get(sibling, (None, True))[1] is None for sibling in siblings):
+            if len(chain) > 1 and removed(unit):
+                siblings = getattr(context.analysis.parent(unit), "body", ())
+                if all(sibling in units and removed(sibling) for sibling in siblings):
                     units[chain[0]] = [chain[0]]
                     settled = False
-    if sum(len(chain) == 1 and done[unit][1] is None for unit, chain in units.items()) == len(module.body):
-        return None  # every statement removed: the empty-module rule is Module's too
-    spans = sorted((done[unit] for unit in units), key=lambda item: item[0].start)
-    pieces: list[bytes] = []
-    position = 0
-    for span, new in spans:
-        if span.start < position or not layout.holds(data, span):
-            return None
-        pieces.append(data[position:span.start])
-        if new is not None:
-            pieces.append(layout.render(new, span.indents).encode(encoding))
-        position = span.end
-    pieces.append(data[position:])
-    return b"".join(pieces)
+    return done
 
 
 def _statement_chain(analysis: ModuleAnalysis, node: cst.CSTNode) -> list[cst.CSTNode] | None:

@@ -81,7 +81,8 @@ def rule_table() -> list[Rule]:
 
 
 def __getattr__(name: str) -> Any:
-    """`RULES` and `MigrationRule` load libcst, so they load on first use (and `collect_facts` with them)."""
+    """`RULES` and `MigrationRule` load libcst, so they load on first use; `collect_facts` (stdlib `ast` only) too,
+    so that choosing rules never imports a parser."""
     if name == "RULES":
         return load_rules()
     if name == "MigrationRule":

@@ -146,15 +146,16 @@ class Layout:
             position += step
             child = chain[position]
             first = _line_up(block_body, block_ast)
-            if first is None or child not in block_body:
+            at = next((i for i, statement in enumerate(block_body) if statement is child), None)
+            if first is None or at is None:
                 return None
-            node_ast = block_ast[first[list(block_body).index(child)]]
+            node_ast = block_ast[first[at]]
             if child is line:
                 break
             position += 1
         last: ast.stmt = node_ast  # type: ignore[assignment]
         if isinstance(line, cst.SimpleStatementLine):
-            last = block_ast[first[list(block_body).index(line)] + len(line.body) - 1]
+            last = block_ast[first[at] + len(line.body) - 1]
             end_line = (last.end_lineno or 0) + 1
         else:
             end_line = (last.end_lineno or 0) + 1 + _footer_lines(line)
@@ -189,7 +190,6 @@ class Layout:
         line_end = offsets[last_line]
         return bool(_LINE_REST.fullmatch(data, offsets[last_line - 1] + span.last.end_col_offset, line_end)) and \
             bool(_TRIVIA_LINES.fullmatch(data, line_end, span.end))
-
 
     def render(self, node: cst.CSTNode, indents: tuple[str, ...] = ()) -> str:
         return render(node, self.module, indents)

@@ -270,6 +270,21 @@ def _tool_json_summary(stdout: str) -> tuple[str, int | None]:
     return "ok", parsed
 
 
+def _tool_json_errors(stdout: str) -> list[str]:
+    """The tool's per-file errors from its JSON document, as `path: error: reason` lines: with
+    `--output-format json` they are in the document, not on stderr."""
+    try:
+        doc = json.loads(stdout.strip() or "null")
+    except json.JSONDecodeError:
+        return []
+    files = doc.get("files") if isinstance(doc, dict) else None
+    lines = []
+    for entry in files if isinstance(files, list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("error"), str) and isinstance(entry.get("path"), str):
+            lines.append(f"{entry['path']}: error: {entry['error']}")
+    return lines
+
+
 def _crash_markers(stats: RunStats) -> list[str]:
     details: list[str] = []
     if stats.rc not in (0, 1, 2):
@@ -341,7 +356,7 @@ def sweep_tree(
 
         reasons: collections.Counter[str] = collections.Counter()
         failed_files: set[str] = set()
-        for line in first.stderr.splitlines():
+        for line in [*first.stderr.splitlines(), *_tool_json_errors(first.stdout)]:
             match = _ERROR_LINE.match(line)
             if not match:
                 continue
@@ -384,11 +399,12 @@ def render_table(results: Sequence[TreeResult]) -> str:
     """Plain-text table: one column a tree, one row a figure."""
     rows: list[tuple[str, Callable[[TreeResult], object]]] = [
         ("files seen (*.py)", lambda r: r.files_seen),
-        ("parsable by ast (py%d.%d)" % sys.version_info[:2], lambda r: "n/a" if r.ast_parsable is None else r.ast_parsable),
+        ("parsable by ast (py{}.{})".format(*sys.version_info[:2]),
+         lambda r: "n/a" if r.ast_parsable is None else r.ast_parsable),
         ("mention contrib/Checkpoint", lambda r: r.mention_contrib_or_checkpoint),
         ("parsed by tool (its json)", lambda r: "n/a" if r.tool_parsed is None else r.tool_parsed),
         ("changed", lambda r: r.changed),
-        ("failed (stderr error lines)", lambda r: r.failed),
+        ("failed (error lines, stderr or json)", lambda r: r.failed),
         ("  of which ast-parsable", lambda r: r.failed_but_ast_parsable),
         ("crashes                [=0]", lambda r: r.crashes),
         ("changed w/o contrib/Ckpt [=0]", lambda r: r.changed_unrelated),
@@ -407,7 +423,8 @@ def render_table(results: Sequence[TreeResult]) -> str:
     header = ["", *(r.name for r in results)]
     body = [[label, *(str(fn(r)) for r in results)] for label, fn in rows]
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)) for row in [header, *body]]
+    lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
+             for row in [header, *body]]
     lines.insert(1, "-" * len(lines[0]))
     for r in results:
         if r.failure_reasons:
@@ -434,7 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tree", action="append", default=[], type=Path, help="extra tree to sweep (repeatable)")
     parser.add_argument("--no-default-trees", action="store_true", help="sweep only the --tree paths")
     parser.add_argument("--only", action="append", default=[], help="sweep only default trees with this name")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="passed to the tool (default: cores)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="passed to the tool (default: cores)")
     parser.add_argument("--tool", default=None, help="command to run instead of the installed tfckpt-migrate")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of a table")
     parser.add_argument("--save-json", type=Path, default=None, help="also write the JSON results to this file")

@@ -111,10 +111,11 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_findings_are_printed_with_positions_and_fail_check(tree) -> None:  # type: ignore[no-untyped-def]
-    root = tree({"s.py": "import tensorflow.contrib.eager as tfe\n\nsaver = tfe.Saver(model.variables)\n"})
+    root = tree({"s.py": "import tensorflow.contrib.eager as tfe\n\nsaver = tfe.restore_variables_on_create(p)\n"})
     result = run_cli("--check", "s.py", cwd=root)
     assert result.returncode == 1
-    assert result.stdout.startswith("s.py:3:9: TFC901 tf.contrib.eager.Saver has no TF 2 equivalent")
+    assert result.stdout.splitlines()[1].startswith("s.py:3:9: TFC901 restore_variables_on_create has no TF 2")
+    assert result.stdout.startswith("s.py:1:1: TFC900 `tfe` (tf.contrib.eager) is still imported")
 
 
 def test_select_and_ignore_choose_rules(tree) -> None:  # type: ignore[no-untyped-def]
@@ -184,10 +185,27 @@ def test_a_restore_is_compared_with_what_another_file_of_the_run_saves(tree, job
     assert (root / "src/inference.py").read_text() == INFERENCE.replace(
         "ckpt.restore(tf.train.latest_checkpoint(directory))",
         "ckpt.restore(tf.train.latest_checkpoint(directory)).expect_partial()")
-    assert ("src/inference.py: line 4: checkpoint saved with model, optimizer, optimizer_step at src/train.py:3"
-            in result.stderr)
-    assert "src/train.py: saves checkpoints that the other files' restores were compared with" in result.stderr
+    assert ("src/inference.py:4:6: TFC301 added .expect_partial(): restores model, optimizer_step; the checkpoint "
+            "saved at src/train.py:3 also holds optimizer\n" in result.stdout)
+    assert result.stdout.count("added .expect_partial()") == 1  # each reason once
+    assert "src/train.py: saves checkpoints that the restores of other files were compared with" in result.stderr
 
+
+@pytest.mark.parametrize("marker", ["git", "pyproject"])
+def test_one_file_and_the_whole_tree_get_the_same_answer(tree, marker: str) -> None:  # type: ignore[no-untyped-def]
+    """pre-commit passes the changed files, CI passes `.`: the facts come from the project either way."""
+    files = {"src/train.py": TRAIN, "src/inference.py": INFERENCE}
+    if marker == "git":
+        files[".git/HEAD"] = "ref: refs/heads/main\n"
+    else:
+        files["pyproject.toml"] = "[tool.tfckpt-migrate]\nselect = ['TFC']\n"
+    root = tree(files)
+    alone = run_cli("--check", "src/inference.py", cwd=root)
+    whole = run_cli("--check", ".", cwd=root)
+    assert alone.returncode == whole.returncode == 1, (alone.stderr, whole.stderr)
+    assert alone.stdout == whole.stdout == "Would migrate: src/inference.py\n"
+    verbose = run_cli("--check", "--verbose", "src/inference.py", cwd=root)
+    assert f"run-wide facts come from the project at {root}" in verbose.stderr
 
 def test_unrelated_checkpoints_in_two_files_get_nothing(tree) -> None:  # type: ignore[no-untyped-def]
     unrelated = INFERENCE.replace("model=model, optimizer_step=step", "encoder=encoder")

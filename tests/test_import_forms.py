@@ -50,9 +50,9 @@ FORMS = [
      # `import tensorflow.contrib.eager` also binds `tensorflow`, which other code still reads: it stays bound.
      "import tensorflow.contrib.eager\n\n"
      "ckpt = tensorflow.contrib.eager.Checkpoint(model=m)\nx = tensorflow.zeros(3)\n",
-     "import tensorflow\nimport tensorflow as tf\n\n"
-     "ckpt = tf.train.Checkpoint(model=m)\nx = tensorflow.zeros(3)\n"),
-    # -- contrib modules imported under a name --------------------------------------------------------------------------
+     "import tensorflow\n\n"
+     "ckpt = tensorflow.train.Checkpoint(model=m)\nx = tensorflow.zeros(3)\n"),
+    # -- contrib modules imported under a name -------------------------------------------------------------------------
     ("import-contrib-eager-as-tfe",
      "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\nckpt = tfe.Checkpoint(model=m)\n",
      "import tensorflow as tf\n\nckpt = tf.train.Checkpoint(model=m)\n"),
@@ -78,7 +78,7 @@ FORMS = [
      "import tensorflow as tf\nimport tensorflow.contrib.checkpoint as checkpoint\n\n"
      "manager = checkpoint.CheckpointManager(ckpt, d, 1)\n",
      "import tensorflow as tf\n\nmanager = tf.train.CheckpointManager(ckpt, d, 1)\n"),
-    # -- contrib symbols imported by name -------------------------------------------------------------------------------
+    # -- contrib symbols imported by name ------------------------------------------------------------------------------
     ("from-contrib-checkpoint-import-CheckpointManager",
      "import tensorflow as tf\nfrom tensorflow.contrib.checkpoint import CheckpointManager\n\n"
      "manager = CheckpointManager(ckpt, d, max_to_keep=3)\n",
@@ -96,20 +96,31 @@ FORMS = [
      "names = list_variables(d)\nrestore = get_variables_to_restore()\n",
      "import tensorflow as tf\nfrom tensorflow.contrib.framework import get_variables_to_restore\n\n"
      "names = tf.train.list_variables(d)\nrestore = get_variables_to_restore()\n"),
-    # -- alias assignments ----------------------------------------------------------------------------------------------
+    # -- alias assignments ---------------------------------------------------------------------------------------------
     ("alias-tfe-equals-tf-contrib-eager",
      "import tensorflow as tf\ntfe = tf.contrib.eager\n\nckpt = tfe.Checkpoint(model=m)\n",
      "import tensorflow as tf\n\nckpt = tf.train.Checkpoint(model=m)\n"),
     ("alias-slim-equals-tf-contrib-slim",
+     # slim.evaluation's iterator is contrib.training's function (slim/python/slim/evaluation.py).
      "import tensorflow as tf\nslim = tf.contrib.slim\n\n"
-     "names = slim.list_variables(d)\nvalue = slim.load_variable(checkpoint_dir=d, name='w')\n",
+     "for path in slim.evaluation.checkpoints_iterator(d, timeout=60):\n    evaluate(path)\n",
      "import tensorflow as tf\n\n"
-     "names = tf.train.list_variables(d)\nvalue = tf.train.load_variable(ckpt_dir_or_file=d, name='w')\n"),
-    ("import-contrib-slim-as-slim",
-     "import tensorflow as tf\nimport tensorflow.contrib.slim as slim\n\n"
-     "reader = slim.load_checkpoint(d)\nstate = slim.init_from_checkpoint(d, {'/': '/'})\n",
+     "for path in tf.train.checkpoints_iterator(d, timeout=60):\n    evaluate(path)\n"),
+    ("import-contrib-framework-under-a-name",
+     "import tensorflow as tf\nimport tensorflow.contrib.framework as contrib_framework\n\n"
+     "reader = contrib_framework.load_checkpoint(d)\nstate = contrib_framework.init_from_checkpoint(d, {'/': '/'})\n",
      "import tensorflow as tf\n\n"
      "reader = tf.train.load_checkpoint(d)\nstate = tf.compat.v1.train.init_from_checkpoint(d, {'/': '/'})\n"),
+    ("internal-module-path-of-the-evaluation-helpers",
+     "from tensorflow.contrib.training.python.training import evaluation\n\n"
+     "for path in evaluation.checkpoints_iterator(d):\n    evaluate(path)\n",
+     "import tensorflow as tf\n\n"
+     "for path in tf.train.checkpoints_iterator(d):\n    evaluate(path)\n"),
+    ("internal-module-path-of-checkpoint-utils",
+     "import tensorflow as tf\nfrom tensorflow.contrib.framework.python.framework import checkpoint_utils\n\n"
+     "names = checkpoint_utils.list_variables(checkpoint_dir=d)\n",
+     "import tensorflow as tf\n\n"
+     "names = tf.train.list_variables(ckpt_dir_or_file=d)\n"),
     # -- tensorflow.compat.v1 imported as tf: tf.train.* there is the v1 API, which is what contrib aliased ----------
     ("import-tensorflow-compat-v1-as-tf",
      "import tensorflow.compat.v1 as tf\n\n"
@@ -186,13 +197,13 @@ def test_every_rewrite_target_exists_in_tensorflow(path: str) -> None:
 
 def test_still_used_contrib_import_is_kept() -> None:
     before = ("import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\n"
-              "ckpt = tfe.Checkpoint(model=m)\nsaver = tfe.Saver(model.variables)\n")
+              "ckpt = tfe.Checkpoint(model=m)\nsaver = tfe.restore_variables_on_create(path)\n")
     result = migrate(before)
     assert result.new is not None
     output = result.new.decode()
     assert "import tensorflow.contrib.eager as tfe\n" in output
     assert "ckpt = tf.train.Checkpoint(model=m)\n" in output
-    assert [(f.code, f.line, f.column) for f in result.findings] == [("TFC901", 5, 9)]
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("TFC900", 2, 1), ("TFC901", 5, 9)]
 
 
 @pytest.mark.parametrize("statement", [

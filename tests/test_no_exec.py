@@ -10,18 +10,12 @@ while the contrib code in the same files is still migrated.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("tfckpt_codemod.cli") is None,
-    reason="tfckpt_codemod.cli is not importable (engine not installed)",
-)
 
 CONTRIB_BODY = """import tensorflow as tf
 

@@ -310,7 +310,8 @@ def test_prepare_and_apply_without_changes_is_identity() -> None:
 
 
 def test_notebook_migrated_by_the_engine() -> None:
-    engine = pytest.importorskip("tfckpt_codemod.engine")
+    from tfckpt_codemod import engine
+
     nb = new_notebook(
         cells=[
             new_code_cell("%matplotlib inline\nimport tensorflow as tf\nimport tensorflow.contrib.eager as tfe"),
@@ -330,3 +331,87 @@ def test_notebook_migrated_by_the_engine() -> None:
     assert cells[0].startswith("%matplotlib inline\n")
     assert cells[3] == "%%bash\necho tfe.Checkpoint"
     assert json.loads(migrated)["cells"][1] == json.loads(data)["cells"][1]
+
+
+# --- IPython lines read names too ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ipython", [
+    "%time ckpt = tfe.Checkpoint(model=m)",
+    "tfe.Checkpoint?",
+    "%%time\nckpt = tfe.Checkpoint(model=m)",
+])
+def test_an_import_that_ipython_lines_read_is_kept(ipython: str) -> None:
+    from tfckpt_codemod.engine import migrate_source
+
+    nb = new_notebook(cells=[
+        new_code_cell("import tensorflow as tf\nimport tensorflow.contrib.eager as tfe"),
+        new_code_cell("ckpt = tfe.Checkpoint(model=model)"),
+        new_code_cell(ipython),
+    ])
+    result = migrate_source(nbformat_bytes(nb), "train.ipynb")
+    assert result.error is None and result.new is not None
+    cells = {c.index: c.source for c in read_code_cells(result.new)}
+    assert cells[0] == "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe"  # still read
+    assert cells[1] == "ckpt = tf.train.Checkpoint(model=model)"
+    assert cells[2] == ipython
+
+
+def test_a_shell_cell_does_not_keep_an_import() -> None:
+    from tfckpt_codemod.engine import migrate_source
+
+    nb = new_notebook(cells=[
+        new_code_cell("import tensorflow as tf\nimport tensorflow.contrib.eager as tfe"),
+        new_code_cell("ckpt = tfe.Checkpoint(model=model)"),
+        new_code_cell("%%bash\necho tfe"),
+    ])
+    result = migrate_source(nbformat_bytes(nb), "train.ipynb")
+    assert result.new is not None
+    assert {c.index: c.source for c in read_code_cells(result.new)}[0] == "import tensorflow as tf"
+
+
+# --- cell by cell ----------------------------------------------------------------------------------------------
+
+
+def _broken_notebook() -> bytes:
+    return nbformat_bytes(new_notebook(cells=[
+        new_code_cell("import tensorflow as tf\nimport tensorflow.contrib.eager as tfe"),
+        new_markdown_cell("## Train"),
+        new_code_cell("ckpt = tfe.Checkpoint(model=model)\nckpt.save(prefix)"),
+        new_code_cell("print tfe.Checkpoint  # Python 2"),
+    ]))
+
+
+def test_a_cell_that_does_not_parse_is_reported_and_the_others_migrated() -> None:
+    from tfckpt_codemod.engine import migrate_source
+
+    result = migrate_source(_broken_notebook(), "nb.ipynb")
+    assert result.error is None
+    [(cell, reason)] = result.cell_errors
+    assert cell == 4 and reason.startswith("cannot parse: Missing parentheses in call to 'print'")
+    cells = {c.index: c.source for c in read_code_cells(result.new)}
+    assert cells[2] == "ckpt = tf.train.Checkpoint(model=model)\nckpt.save(prefix)"
+    assert cells[3] == "print tfe.Checkpoint  # Python 2"  # left as it is
+    # The broken cell reads `tfe`: its import stays, and a finding says why, in the cell it is in.
+    assert cells[0] == "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe"
+    [kept] = [f for f in result.findings if f.code == "TFC900"]
+    assert (kept.cell, kept.line) == (1, 2)
+
+
+def test_cell_errors_and_findings_in_each_output_format(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from helpers import run_cli
+
+    (tmp_path / "nb.ipynb").write_bytes(_broken_notebook())
+    text = run_cli("--check", "nb.ipynb", cwd=tmp_path)
+    assert text.returncode == 2
+    assert "nb.ipynb:cell 4: error: cannot parse: Missing parentheses" in text.stderr
+    assert "nb.ipynb:cell 1:2:1: TFC900 " in text.stdout
+    document = json.loads(run_cli("--check", "--output-format", "json", "nb.ipynb", cwd=tmp_path).stdout)
+    [entry] = document["files"]
+    assert entry["cell_errors"][0]["cell"] == 4
+    assert {f["cell"] for f in entry["findings"]} == {1}
+    github = run_cli("--check", "--output-format", "github", "nb.ipynb", cwd=tmp_path).stdout
+    lines = (tmp_path / "nb.ipynb").read_text().splitlines()
+    annotation = next(line for line in github.splitlines() if "TFC900" in line)
+    number = int(annotation.split("line=")[1].split(",")[0])
+    assert "import tensorflow.contrib.eager as tfe" in lines[number - 1]

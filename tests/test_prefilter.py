@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import libcst
 import pytest
 
 from helpers import run_cli
+from tfckpt_codemod import engine
 from tfckpt_codemod.discovery import discover
 from tfckpt_codemod.runner import RunOptions, run
 from tfckpt_codemod.transforms import select_codes
@@ -25,13 +25,13 @@ FILES = {
 
 def _parsed_paths(root: Path, codes: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    real = libcst.parse_module
+    real = engine.parse
 
-    def spy(source, *args, **kwargs):  # type: ignore[no-untyped-def]
-        parsed.append(source.splitlines()[0].decode() if isinstance(source, bytes) else source.splitlines()[0])
-        return real(source, *args, **kwargs)
+    def spy(data: bytes, path: str):  # type: ignore[no-untyped-def]
+        parsed.append(data.splitlines()[0].decode())
+        return real(data, path)
 
-    monkeypatch.setattr(libcst, "parse_module", spy)
+    monkeypatch.setattr(engine, "parse", spy)
     results = list(run(discover([root]), RunOptions(codes=codes, jobs=1)))
     assert [r.error for r in results] == [None] * len(FILES)
     assert sum(r.parsed for r in results) == len(parsed)
@@ -55,3 +55,48 @@ def test_verbose_says_how_many_files_were_parsed(tree) -> None:  # type: ignore[
     result = run_cli("--check", "--verbose", ".", cwd=root)
     assert result.returncode == 0, result.stderr
     assert f"parsed 0 of {len(FILES) - 2} files" in result.stderr
+
+
+def _import_form_inputs() -> list[str]:
+    from test_import_forms import FORMS
+
+    from tf1_code import TF_IMPORTS
+
+    sources = [before for _, before, _ in FORMS]
+    sources += ["\n".join(lines) + "\nckpt = tf.contrib.eager.Checkpoint(model=m)\n"
+                for _, lines in TF_IMPORTS.values()]
+    return sources
+
+
+@pytest.mark.parametrize("source", _import_form_inputs())
+def test_every_import_form_the_analysis_resolves_passes_the_prefilter(source: str) -> None:
+    from tfckpt_codemod.engine import reaches_tensorflow
+
+    assert reaches_tensorflow(source.encode()), source
+
+
+@pytest.mark.parametrize("source", [
+    "from tensorflow.compat import v1 as tf\n",
+    "import tensorflow \\\n    as tf\n",
+    "import os, tensorflow as tf\n",
+    "import os; import tensorflow.contrib.eager as tfe\n",
+    "def f():\n    import tensorflow as tf\n",
+    "from tensorflow.contrib.training.python.training import evaluation\n",
+    "from \\\n    tensorflow.contrib.eager.python import tfe\n",
+])
+def test_import_spellings_that_reach_tensorflow(source: str) -> None:
+    from tfckpt_codemod.engine import reaches_tensorflow
+
+    assert reaches_tensorflow(source.encode())
+
+
+@pytest.mark.parametrize("source", [
+    "from tensorflow.python.ops import array_ops  # TensorFlow's own modules\n",
+    "# import tensorflow as tf\n",
+    "text = 'import tensorflow'\n",
+    "import tensorflow_hub as hub\n",
+])
+def test_text_that_cannot_bind_tensorflow(source: str) -> None:
+    from tfckpt_codemod.engine import reaches_tensorflow
+
+    assert not reaches_tensorflow(source.encode())

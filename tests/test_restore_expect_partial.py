@@ -10,18 +10,17 @@ import pytest
 
 from tfckpt_codemod.engine import migrate_source
 from tfckpt_codemod.transforms import rule_table
-from tfckpt_codemod.transforms._base import ProjectFacts
-from tfckpt_codemod.transforms._facts import collect_facts
-from tfckpt_codemod.transforms.restore_expect_partial import RestoreExpectPartial
-from tfckpt_codemod.types import Fact, FileResult
+from tfckpt_codemod.facts import _FactSource
+from tfckpt_codemod.transforms.restore_expect_partial import ProjectSaves, RestoreExpectPartial, SavedCheckpoints
+from tfckpt_codemod.types import FileResult
 
 
 def src(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-def migrate(source: str, *, path: str = "mod.py", project: ProjectFacts | None = None) -> FileResult:
-    result = migrate_source(source.encode(), path, project=project)
+def migrate(source: str, *, path: str = "mod.py", project: ProjectSaves | None = None) -> FileResult:
+    result = migrate_source(source.encode(), path, project=None if project is None else {"TFC301": project})
     assert result.error is None, result.error
     return result
 
@@ -31,7 +30,7 @@ def output(result: FileResult) -> str:
 
 
 def assert_migrates(before: str, after: str, *, path: str = "mod.py",
-                    project: ProjectFacts | None = None) -> FileResult:
+                    project: ProjectSaves | None = None) -> FileResult:
     """The rewrite gives exactly `after`, which parses, and which a second run leaves byte-identical."""
     result = migrate(before, path=path, project=project)
     assert output(result) == after
@@ -43,7 +42,7 @@ def assert_migrates(before: str, after: str, *, path: str = "mod.py",
     return result
 
 
-def assert_unchanged(source: str, *, project: ProjectFacts | None = None) -> FileResult:
+def assert_unchanged(source: str, *, project: ProjectSaves | None = None) -> FileResult:
     result = migrate(source, project=project)
     assert result.new is None, output(result)
     return result
@@ -83,7 +82,7 @@ def test_example_2_sub_object_checkpoint_gets_expect_partial() -> None:
     [finding] = [f for f in result.findings if f.code == "TFC301"]
     assert finding.fixed
     assert (finding.line, finding.column) == (5, 12)  # the word `restore`
-    assert finding.message == ("checkpoint is built from parts of larger objects "
+    assert finding.message == ("added .expect_partial(): the checkpoint is built from parts of larger objects "
                                "(model.layer1.weights, model.layer2.bias)")
     assert result.reasons == (f"line 5: {finding.message}",)
 
@@ -178,7 +177,8 @@ def test_subset_of_a_checkpoint_saved_in_the_module() -> None:
             ckpt.restore(path)
     """)
     result = assert_migrates(before, before.replace("ckpt.restore(path)", "ckpt.restore(path).expect_partial()"))
-    assert result.reasons == ("line 8: checkpoint saved with model, optimizer, step at line 3",)
+    assert result.reasons == ("line 8: added .expect_partial(): restores model; the checkpoint saved at line 3 also "
+                              "holds optimizer, step",)
 
 
 def test_checkpoint_saved_through_a_manager_counts_as_saved() -> None:
@@ -197,7 +197,8 @@ def test_checkpoint_saved_through_a_manager_counts_as_saved() -> None:
             tf.train.Checkpoint(model=model).restore(path)
     """)
     result = assert_migrates(before, before.replace("restore(path)", "restore(path).expect_partial()"))
-    assert result.reasons == ("line 12: checkpoint saved with model, optimizer at line 5",)
+    assert result.reasons == ("line 12: added .expect_partial(): restores model; the checkpoint saved at line 5 also "
+                              "holds optimizer",)
 
 
 def test_a_manager_that_never_saves_does_not_make_a_saved_checkpoint() -> None:
@@ -263,7 +264,9 @@ def test_mapping_extended_under_a_condition() -> None:
             tf.train.Checkpoint(**objects).restore(path)
     """)
     result = assert_migrates(before, before.replace("restore(path)", "restore(path).expect_partial()"))
-    assert result.reasons == ("line 7: checkpoint objects come from `objects`, extended under a condition at line 6",)
+    assert result.reasons == ("line 7: added .expect_partial(): the checkpoint's objects come from `objects`, "
+                              "extended under a condition "
+                              "at line 6",)
 
 
 def test_mapping_extended_unconditionally_is_not_partial() -> None:
@@ -310,7 +313,7 @@ def test_assert_existing_objects_matched_on_status_name() -> None:
     assert_migrates(before, before.replace("restore(path)", "restore(path).expect_partial()"))
 
 
-# -- detection 5: across the files of a run -----------------------------------------------------------------------------
+# -- detection 5: across the files of a run ----------------------------------------------------------------------------
 TRAIN = src("""
     import tensorflow as tf
 
@@ -327,10 +330,13 @@ EVAL = src("""
 """)
 
 
-def saved_facts(files: dict[str, str]) -> ProjectFacts:
-    """What the runner's first pass gives every file: the saving facts of all files."""
-    return ProjectFacts(saved=tuple((path, fact.line, fact.keywords) for path, text in files.items()
-                                    for fact in collect_facts(text.encode(), path) if fact.saves))
+def collect(text: str, path: str = "t.py") -> tuple:
+    return SavedCheckpoints.collect(_FactSource(path, text.encode()))
+
+
+def saved_facts(files: dict[str, str]) -> ProjectSaves:
+    """What the runner's fact pass gives every file: the saved checkpoints of all files, combined."""
+    return SavedCheckpoints.combine([(path, collect(text, path)) for path, text in files.items()])
 
 
 def test_cross_file_subset_of_a_saved_checkpoint() -> None:
@@ -338,7 +344,9 @@ def test_cross_file_subset_of_a_saved_checkpoint() -> None:
     assert project.saved == (("train.py", 3, frozenset({"model", "optimizer", "optimizer_step"})),)
     result = assert_migrates(EVAL, EVAL.replace('"ckpts"))', '"ckpts")).expect_partial()'), path="eval.py",
                              project=project)
-    assert result.reasons == ("line 4: checkpoint saved with model, optimizer, optimizer_step at train.py:3",)
+    assert result.reasons == ("line 4: added .expect_partial(): restores model; the checkpoint saved at train.py:3 "
+                              "also holds "
+                              "optimizer, optimizer_step",)
     # The saving file itself is untouched by its own fact.
     assert migrate(TRAIN, path="train.py", project=project).new is None
 
@@ -348,22 +356,25 @@ def test_single_file_alone_gets_no_cross_file_detection() -> None:
 
 
 def test_own_saved_facts_are_ignored() -> None:
-    project = ProjectFacts(saved=(("./eval.py", 1, frozenset({"model", "optimizer"})),))
+    project = ProjectSaves(saved=(("./eval.py", 1, frozenset({"model", "optimizer"})),))
     assert migrate(EVAL, path="eval.py", project=project).new is None
 
 
 def test_cross_file_full_restore_is_left_alone() -> None:
-    project = ProjectFacts(saved=(("a.py", 3, frozenset({"model", "optimizer"})), ("b.py", 9, frozenset({"model"}))))
+    project = ProjectSaves(saved=(("a.py", 3, frozenset({"model", "optimizer"})), ("b.py", 9, frozenset({"model"}))))
     assert migrate(EVAL, path="eval.py", project=project).new is None
 
 
 def test_compact_project_facts_give_every_file_the_same_answer() -> None:
-    """The runner hands workers `compact()` facts: they must decide every restore as the full list would."""
+    """Workers get the combined (compacted) facts: they must decide every restore as the full list would."""
+    from tfckpt_codemod.transforms._checkpoints import SavedCheckpoint
+
     sets = [frozenset(s) for s in ({"model"}, {"model", "optimizer"}, {"model", "optimizer", "step"}, {"step"})]
-    full = ProjectFacts(saved=tuple((path, line, sets[(line * 7 + len(path)) % len(sets)])
-                                    for line, path in enumerate(["eval.py", "a.py", "./a.py", "b.py", "eval.py",
-                                                                 "a.py", "c.py", "b.py", "a.py", "d.py"] * 3, 1)))
-    compact = full.compact()
+    entries = [(path, line, sets[(line * 7 + len(path)) % len(sets)])
+               for line, path in enumerate(["eval.py", "a.py", "./a.py", "b.py", "eval.py",
+                                            "a.py", "c.py", "b.py", "a.py", "d.py"] * 3, 1)]
+    full = ProjectSaves(saved=tuple(entries))
+    compact = SavedCheckpoints.combine([(path, (SavedCheckpoint(line, names),)) for path, line, names in entries])
     assert len(compact.saved) <= 2 * len(sets) < len(full.saved)
     for path in ("eval.py", "a.py", "b.py", "c.py", "d.py", "new.py"):
         for keywords in ("model=m", "model=m, optimizer=o", "step=s", "model=m, step=s"):
@@ -372,15 +383,17 @@ def test_compact_project_facts_give_every_file_the_same_answer() -> None:
             assert migrate(source, path=path, project=compact) == expected, (path, keywords)
 
 
-def test_the_fact_pass_does_not_load_libcst() -> None:
-    """It reads every saving file of a run; loading the parser for it would tax runs that parse nothing."""
+def test_the_fact_pass_does_not_load_libcst(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """It reads every saving file of a project; loading the parser for it would tax runs that parse nothing."""
     import subprocess
     import sys
 
-    code = ("import sys; from tfckpt_codemod.transforms import collect_facts; "
-            "collect_facts(b'import tensorflow as tf\\ntf.train.Checkpoint(m=m).save(p)\\n', 'a.py'); "
-            "print('libcst' in sys.modules)")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+    PATH = tmp_path / "a.py"
+    PATH.write_text("import tensorflow as tf\ntf.train.Checkpoint(m=m).save(p)\n")
+    code = ("import sys; from tfckpt_codemod.facts import _collect_file; "
+            f"print(_collect_file({str(PATH)!r}, ('TFC301', 'TFC201')), 'libcst' in sys.modules)")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
+    assert "SavedCheckpoint(line=2," in " ".join(output) and output[-1] == "False"
 
 
 # -- never ------------------------------------------------------------------------------------------------------------
@@ -451,8 +464,8 @@ def test_rule_selection_by_code() -> None:
     assert result.new == before.replace("restore(p)", "restore(p).expect_partial()").encode()
 
 
-# -- collect_facts ----------------------------------------------------------------------------------------------------
-def test_collect_facts_follows_names_self_attributes_and_chains() -> None:
+# -- the fact collector -----------------------------------------------------------------------------------------------
+def test_collect_follows_names_self_attributes_and_chains() -> None:
     source = src("""
         import tensorflow as tf
         import tensorflow.contrib.eager as tfe
@@ -473,15 +486,10 @@ def test_collect_facts_follows_names_self_attributes_and_chains() -> None:
             tf.train.Checkpoint(**objects).save(path)
             other = tf.train.Checkpoint(model=model)
     """)
-    assert collect_facts(source.encode(), "t.py") == (
-        Fact(frozenset({"model", "optimizer"}), 5, saves=True, restores=False),
-        Fact(frozenset({"model"}), 10, saves=False, restores=True),
-        Fact(frozenset({"step"}), 16, saves=True, restores=False),
-        Fact(frozenset({"model"}), 18, saves=False, restores=False),
-    )
+    assert [(f.line, sorted(f.keywords)) for f in collect(source)] == [(5, ["model", "optimizer"]), (16, ["step"])]
 
 
-def test_collect_facts_scopes_names_by_function() -> None:
+def test_collect_scopes_names_by_function() -> None:
     source = src("""
         import tensorflow as tf
 
@@ -493,11 +501,10 @@ def test_collect_facts_scopes_names_by_function() -> None:
             ckpt = tf.train.Checkpoint(model=m)
             ckpt.restore(p)
     """)
-    facts = collect_facts(source.encode(), "t.py")
-    assert [(f.line, f.saves, f.restores) for f in facts] == [(4, True, False), (8, False, True)]
+    assert [f.line for f in collect(source)] == [4]
 
 
-def test_collect_facts_ignores_what_is_not_a_tensorflow_checkpoint() -> None:
+def test_collect_ignores_what_is_not_a_tensorflow_checkpoint() -> None:
     source = src("""
         import tensorflow as tf
         from mylib import Checkpoint
@@ -508,15 +515,15 @@ def test_collect_facts_ignores_what_is_not_a_tensorflow_checkpoint() -> None:
         ckpt2 = something_else
         ckpt2.save(p)
     """)
-    assert collect_facts(source.encode(), "t.py") == (Fact(frozenset({"model"}), 6, saves=False, restores=False),)
+    assert collect(source) == ()
 
 
-def test_collect_facts_on_unparsable_or_irrelevant_files() -> None:
-    assert collect_facts(b"import tensorflow as tf\ntf.train.Checkpoint(model=m).save(\n", "bad.py") == ()
-    assert collect_facts(b"x = 1\n", "plain.py") == ()
+def test_collect_on_unparsable_or_irrelevant_files() -> None:
+    assert collect("import tensorflow as tf\ntf.train.Checkpoint(model=m).save(\n", "bad.py") == ()
+    assert collect("x = 1\n", "plain.py") == ()
 
 
-def test_collect_facts_counts_a_manager_save_as_saving_its_checkpoint() -> None:
+def test_collect_counts_a_manager_save_as_saving_its_checkpoint() -> None:
     source = src("""
         import tensorflow as tf
 
@@ -530,5 +537,79 @@ def test_collect_facts_counts_a_manager_save_as_saving_its_checkpoint() -> None:
             def step(self):
                 self.manager.save()
     """)
-    facts = collect_facts(source.encode(), "t.py")
-    assert [(f.line, f.saves) for f in facts] == [(5, True), (7, False)]
+    assert [f.line for f in collect(source)] == [5]
+
+
+# -- one model: a restore gets the same answer whether what it is compared with is in its file or another ------------
+DIFFERENTIAL = [
+    # (name, saving part, restoring part, partial?)
+    ("subset-of-what-is-saved", "ckpt = tf.train.Checkpoint(model=m, optimizer=o, step=s)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", True),
+    ("exactly-what-is-saved", "ckpt = tf.train.Checkpoint(model=m)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", False),
+    ("saved-through-a-manager",
+     "ckpt = tf.train.Checkpoint(model=m, optimizer=o)\nmanager = tf.train.CheckpointManager(ckpt, d, 3)\n"
+     "manager.save()\n", "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", True),
+    ("saved-through-self",
+     "class T:\n    def __init__(self):\n        self.ckpt = tf.train.Checkpoint(model=m, step=s)\n\n"
+     "    def save(self):\n        self.ckpt.save(p)\n",
+     "def serve():\n    tf.train.Checkpoint(model=m).restore(q)\n", True),
+    ("unrelated", "ckpt = tf.train.Checkpoint(encoder=e)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", False),
+    ("a-subset-and-an-exact-save", "a = tf.train.Checkpoint(model=m, step=s)\na.save(p)\n"
+     "b = tf.train.Checkpoint(model=m)\nb.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", False),
+    ("contrib-spelling-of-the-saving-file",
+     "from tensorflow.contrib.eager.python import tfe\nckpt = tfe.Checkpoint(model=m, optimizer=o)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", True),
+    ("annotated-assignment", "ckpt: tf.train.Checkpoint = tf.train.Checkpoint(model=m, step=s)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", True),
+    ("a-global-rebinding-hides-what-is-saved",
+     "ckpt = tf.train.Checkpoint(model=m, step=s)\nckpt.save(p)\n\n\ndef reset():\n    global ckpt\n    ckpt = None\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", False),
+    ("compat-v1-import", "ckpt = tf.compat.v1.train.Checkpoint(model=m, step=s)\nckpt.save(p)\n",
+     "serve = tf.train.Checkpoint(model=m)\nserve.restore(q)\n", True),
+]
+
+
+def _partial(result: FileResult) -> bool:
+    return b".expect_partial()" in (result.new or b"")
+
+
+@pytest.mark.parametrize(("saving", "restoring", "partial"),
+                         [pytest.param(s, r, p, id=i) for i, s, r, p in DIFFERENTIAL])
+def test_one_file_and_two_files_give_the_same_answer(saving: str, restoring: str, partial: bool) -> None:
+    head = "import tensorflow as tf\n"
+    one = migrate_source((head + saving + "\n" + restoring).encode(), "one.py")
+    train, serve = head + saving, head + restoring
+    project = {"TFC301": SavedCheckpoints.combine([(path, collect(text, path)) for path, text in
+                                                   (("train.py", train), ("serve.py", serve))])}
+    two = migrate_source(serve.encode(), "serve.py", project=project)
+    assert _partial(one) == _partial(two) == partial
+
+
+def test_the_modules_own_saves_win_over_another_files() -> None:
+    """This module saves model+step and restores model: partial, although another file saves model alone."""
+    source = src("""
+        import tensorflow as tf
+
+        train = tf.train.Checkpoint(model=m, step=s)
+        train.save(p)
+        serve = tf.train.Checkpoint(model=m)
+        serve.restore(p)
+    """)
+    project = saved_facts({"other.py": "import tensorflow as tf\nc = tf.train.Checkpoint(model=m)\nc.save(p)\n"})
+    result = migrate(source, path="mod.py", project=project)
+    assert output(result).endswith("serve.restore(p).expect_partial()\n")
+
+
+def test_parts_of_a_model_keep_their_expect_partial_when_the_module_saves_the_same_parts() -> None:
+    """The seed's Example 2: a checkpoint of parts restores partially by construction, whatever else is saved."""
+    source = src("""
+        import tensorflow as tf
+
+        checkpoint = tf.train.Checkpoint(w=model.layer1.kernel, b=model.layer1.bias)
+        checkpoint.save(p)
+        checkpoint.restore(p)
+    """)
+    assert output(migrate(source)).endswith("checkpoint.restore(p).expect_partial()\n")

@@ -48,6 +48,8 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     jobs: int | None = None
     respect_gitignore: bool = True
+    max_file_size: int | None = None  # bytes; None means the default (limits.DEFAULT_MAX_FILE_SIZE)
+    checkpoints: tuple[str, ...] = ()  # `[NAME=]PATH` each; a config's relative paths are anchored at its directory
     source: Path | None = None
 
 
@@ -59,16 +61,21 @@ _KEYS: dict[str, str] = {
     "extend-exclude": "extend_exclude",
     "jobs": "jobs",
     "respect-gitignore": "respect_gitignore",
+    "max-file-size": "max_file_size",
+    "checkpoints": "checkpoints",
 }
 
 
 def _display(path: Path) -> str:
-    """The path relative to the working directory when below it: shorter, and what users type."""
+    """The path relative to the working directory when below it: shorter, and what users type (quoted when it
+    does not print, like every path the tool shows)."""
+    from tfckpt_codemod.quoting import display_path
+
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+        return display_path(str(path))
+    return display_path(str(path) if relative.startswith("..") else relative)
 
 
 def _read_toml(pyproject: Path) -> dict[str, Any]:
@@ -78,13 +85,26 @@ def _read_toml(pyproject: Path) -> dict[str, Any]:
     else:  # pragma: no cover - exercised only on Python 3.10
         import tomli as tomllib
 
+    from tfckpt_codemod.fileio import read_regular
+
+    where = _display(pyproject)
     try:
-        with open(pyproject, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{_display(pyproject)}: invalid TOML: {exc}") from None
+        data = read_regular(pyproject)
     except OSError as exc:
-        raise ConfigError(f"{_display(pyproject)}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: invalid TOML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: invalid TOML: arrays or tables nested too deeply to read") from None
+    except (ValueError, MemoryError) as exc:  # what a TOML parser may raise besides its own error
+        raise ConfigError(f"{where}: invalid TOML: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 
 def _table(document: Mapping[str, Any]) -> Any:
@@ -140,6 +160,19 @@ def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
     return codes
 
 
+def _check_patterns(patterns: tuple[str, ...], where: str, key: str) -> None:
+    from tfckpt_codemod.discovery import pattern_error
+
+    for pattern in patterns:
+        text = pattern.strip()
+        if not text or text.startswith("#") or text.isidentifier():
+            continue
+        reason = pattern_error(text)
+        if reason is not None:
+            raise ConfigError(f"{where}: '{key}' in {_TABLE_LABEL} has {pattern!r}, which is not a valid "
+                              f"pattern: {reason}")
+
+
 def _describe(value: Any) -> str:
     kind = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array",
             dict: "table"}.get(type(value), type(value).__name__)
@@ -169,6 +202,7 @@ def load_settings(pyproject: Path | None) -> Settings:
             values[field] = _codes(value, where, key)
         elif field in ("exclude", "extend_exclude"):
             values[field] = _string_list(value, where, key)
+            _check_patterns(values[field], where, key)
         elif field == "jobs":
             # bool is an int subclass; `jobs = true` is a mistake, not one worker.
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -177,6 +211,16 @@ def load_settings(pyproject: Path | None) -> Settings:
                     f"got {_describe(value)}"
                 )
             values[field] = value
+        elif field == "max_file_size":
+            from tfckpt_codemod.limits import LimitError, parse_size
+
+            try:
+                values[field] = parse_size(value)
+            except LimitError as exc:
+                raise ConfigError(f"{where}: {exc} in {_TABLE_LABEL}") from None
+        elif field == "checkpoints":
+            values[field] = tuple(_anchored_checkpoint(spec, pyproject.parent)
+                                  for spec in _string_list(value, where, key))
         elif field == "respect_gitignore":
             if not isinstance(value, bool):
                 raise ConfigError(
@@ -187,9 +231,18 @@ def load_settings(pyproject: Path | None) -> Settings:
     return Settings(source=pyproject, **values)
 
 
+def _anchored_checkpoint(spec: str, base: Path) -> str:
+    """A checkpoint named in the config means the same whatever directory the tool runs from."""
+    from tfckpt_codemod.evidence import split_spec
+
+    name, path = split_spec(spec, base)
+    anchored = str(base / path) if path and not os.path.isabs(path) else path
+    return anchored if name is None else f"{name}={anchored}"
+
+
 def _as_tuple(field: str, value: Any) -> Any:
     """CLI layers hand over lists or comma-separated strings; Settings stores tuples."""
-    if field in ("select", "ignore", "exclude", "extend_exclude"):
+    if field in ("select", "ignore", "exclude", "extend_exclude", "checkpoints"):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         if isinstance(value, Iterable):

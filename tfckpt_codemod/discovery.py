@@ -33,7 +33,9 @@ __all__ = [
     "DEFAULT_EXCLUDES",
     "Discovered",
     "MissingPathError",
+    "PatternError",
     "discover",
+    "pattern_error",
     "find_git_root",
 ]
 
@@ -71,8 +73,21 @@ class MissingPathError(Exception):
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path}: error: No such file or directory")
+        from tfckpt_codemod.quoting import display_path
+
+        super().__init__(f"{display_path(str(path))}: error: No such file or directory")
         self.path = path
+
+
+class PatternError(ValueError):
+    """An exclude pattern (from the command line or pyproject.toml) that is not valid gitignore syntax.
+
+    Raised before any file is processed: a mistyped exclude must not silently include what it meant to skip.
+    """
+
+
+# The largest ignore file read; past it the rest is not read (git has a similar limit of 100 MB).
+_MAX_IGNORE_FILE = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -108,6 +123,10 @@ class _NameAndGlobSpec:
             else:
                 globs.append(pattern)
         self.names = frozenset(names)
+        for pattern in globs:
+            reason = pattern_error(pattern)
+            if reason is not None:
+                raise PatternError(f"invalid exclude pattern {pattern!r}: {reason}")
         self.spec = _gitignore_spec(globs) if globs else None
 
     def matches(self, name: str, rel: str, is_dir: bool) -> bool:
@@ -145,9 +164,42 @@ class _IgnoreFile:
 
 
 def _gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """The spec of these lines; lines that are not valid patterns (`!`, `foo\\`, `[z-a].py`) are left out one by
+    one, as git does (it accepts them and they match nothing), so one bad line costs nothing but itself."""
     import pathspec
 
-    return pathspec.GitIgnoreSpec.from_lines(lines)
+    lines = list(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # pathspec raises ValueError or re.error; look for the culprits only then
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if pattern_error(line) is None])
+
+
+def pattern_error(line: str) -> str | None:
+    """Why pathspec cannot compile this gitignore line, or None."""
+    import pathspec
+
+    import re
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except re.error as error:  # the glob became a regular expression re refuses: say what, not where in it
+        return error.msg
+    except Exception:  # pathspec's GitIgnorePatternError (a ValueError), or anything else it raises
+        return "not valid gitignore syntax"
+    return None
+
+
+def _read_lines(path: str) -> list[str]:
+    """An ignore file's lines; nothing if it is missing, unreadable or not a regular file (a FIFO must not hang
+    the walk)."""
+    from tfckpt_codemod.fileio import read_regular
+
+    try:
+        data = read_regular(path, _MAX_IGNORE_FILE)
+    except OSError:
+        return []
+    return data.decode("utf-8", errors="replace").splitlines()
 
 
 def _read_ignore_file(path: str, base: str, *, outer: bool = False,
@@ -157,11 +209,7 @@ def _read_ignore_file(path: str, base: str, *, outer: bool = False,
     if specs is not None and path in specs:
         spec = specs[path]
     else:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
-            lines = []
+        lines = _read_lines(path)
         spec = _gitignore_spec(lines) if lines else None
         if spec is not None and not spec.patterns:
             spec = None
@@ -217,11 +265,13 @@ def find_git_root(start: Path, cache: dict[Path, Path | None] | None = None) -> 
 
 def _git_dir(root: Path) -> Path | None:
     """The real git directory of ``root``: ``.git`` itself, or where a worktree's ``.git`` file points."""
+    from tfckpt_codemod.fileio import read_regular
+
     dot_git = root / ".git"
     if dot_git.is_dir():
         return dot_git
     try:
-        text = dot_git.read_text(encoding="utf-8").strip()
+        text = read_regular(dot_git, 1 << 16).decode("utf-8", errors="replace").strip()
     except OSError:
         return None
     if not text.startswith("gitdir:"):
@@ -232,7 +282,7 @@ def _git_dir(root: Path) -> Path | None:
     # A linked worktree keeps info/exclude in the common directory it names.
     commondir = git_dir / "commondir"
     try:
-        common = Path(commondir.read_text(encoding="utf-8").strip())
+        common = Path(read_regular(commondir, 1 << 16).decode("utf-8", errors="replace").strip())
     except OSError:
         return git_dir
     return common if common.is_absolute() else git_dir / common
@@ -395,7 +445,8 @@ def discover(
     ``exclude`` replaces ``DEFAULT_EXCLUDES`` (``None`` keeps them), ``extend_exclude`` adds
     to whichever list is in force.  Patterns use gitignore syntax and are matched relative to
     each directory given.  Raises ``MissingPathError`` for the first path that does not
-    exist, before walking anything.
+    exist and ``PatternError`` for an exclude pattern that is not valid gitignore syntax, before
+    walking anything (a bad line in a ``.gitignore`` is skipped instead, as git does).
     """
     given = [Path(p) for p in paths]
     for path in given:

@@ -10,24 +10,30 @@ from __future__ import annotations
 import ast
 import codecs
 import functools
-import io
 import re
-import tokenize
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import cast
 
+from tfckpt_codemod.encoding import file_error, source_encoding, wide_bom, wide_error, wide_tensorflow
+from tfckpt_codemod.limits import NeedsDeepStack, TooDeep, call_deep
 from tfckpt_codemod.types import FileResult
 
 # A file must name tensorflow to bind anything a rule resolves; rules add their own triggers (b"contrib", ...).
 REQUIRED_TEXT = b"tensorflow"
 
 
-# The ways a file can bind a name that reaches contrib, a checkpoint class or a session (what the analysis
-# resolves): `import tensorflow [as tf]`, `from tensorflow[.compat.v1][.contrib...] import ...`, or a dotted
-# `tensorflow.contrib` / `tensorflow.train`. TensorFlow's own modules (`from tensorflow.python.ops import ...`,
-# often megabytes of generated code mentioning contrib in docstrings) match none of them.
+# The import statements that bind a name the analysis resolves to contrib, a checkpoint class or a session:
+# `import tensorflow[...] [as x]` anywhere in an import list, and `from tensorflow[.compat[.v1]][.contrib...|.train]
+# import ...`, at the start of a line or after a `;` (or, in a notebook's JSON, of a string or after an escaped
+# line break), with backslash continuations between the words.
+# TensorFlow's own modules (`from tensorflow.python.ops import ...`, often megabytes of generated code mentioning
+# contrib in docstrings) match none of them. tests/test_prefilter.py holds it to every import form the tests use.
+_GAP = rb"[ \t]*(?:\\\r?\n[ \t]*)?"  # spaces, and at most one backslash continuation
 _REACHING_IMPORT = (
-    rb"\btensorflow(?:\.compat\.v[12])?(?:\.contrib\b|\.train\b|[ \t]+as\b|[ \t]+import\b|[ \t]*[,#\r\n]|[ \t]*$)")
+    rb"(?:^|;|\"|\\n)[ \t]*(?:import" + _GAP + rb"[ \t](?:[\w.]+(?:[ \t]+as[ \t]+\w+)?" + _GAP + rb"," + _GAP + rb")*"
+    rb"tensorflow\b|from[ \t]+" + _GAP + rb"tensorflow(?:\.compat(?:\.v[12])?)?(?:\.contrib[\w.]*|\.train)?"
+    rb"[ \t]" + _GAP + rb"import\b)")
 
 
 @functools.cache
@@ -44,79 +50,108 @@ def reaches_tensorflow(data: bytes) -> bool:
 def could_apply(data: bytes, triggers: Sequence[Sequence[bytes]]) -> bool:
     """The prefilter: False means no selected rule can have anything to do, so the file is not even decoded."""
     # The one search most files fail comes first.
+    # A NUL byte makes the file no Python source to read imports from: it is let through to be reported.
     return REQUIRED_TEXT in data and any(all(word in data for word in words) for words in triggers) and \
-        reaches_tensorflow(data)
-
-
-def source_encoding(data: bytes) -> str:
-    """The encoding Python reads `data` with (PEP 263 cookie or BOM, else UTF-8); SyntaxError if the cookie is bad."""
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        (reaches_tensorflow(data) or b"\x00" in data)
 
 
 def decode_error(data: bytes) -> str | None:
-    """A one-line reason the file is not decodable Python source, or None."""
+    """A one-line reason the file is not decodable Python source, or cannot be written back byte for byte in its
+    encoding (see `tfckpt_codemod.encoding`), or None."""
     try:
         encoding = source_encoding(data)
     except SyntaxError as error:
         return f"cannot read the encoding declaration: {error.msg if hasattr(error, 'msg') else error}"
-    try:
-        codecs.lookup(encoding)
-        data.decode(encoding)
-    except LookupError:
-        return f"unknown encoding: {encoding}"
-    except UnicodeDecodeError as error:
-        return f"cannot decode as {encoding}: byte 0x{data[error.start]:02x} at offset {error.start}"
-    return None
+    return file_error(data, encoding)
 
 
 def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type] | None = None,
-                   project: object | None = None) -> FileResult:
-    """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input."""
+                   project: Mapping[str, object] | None = None, extra_uses: frozenset[str] = frozenset(),
+                   checkpoints: Sequence[object] = ()) -> FileResult:
+    """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input.
+
+    `project` holds what each rule's run-wide facts came to; `extra_uses` names that code the parsers do not see
+    reads (a notebook's IPython lines); `checkpoints` the user's checkpoints given as evidence."""
     from tfckpt_codemod.transforms import load_rules, triggers
 
     selected = tuple(load_rules() if rules is None else rules)
     if not could_apply(data, triggers(rule.CODE for rule in selected)):
-        return FileResult(path=path, old=data)
+        wide = wide_tensorflow(data)  # tensorflow spelled in UTF-16: invisible to the byte prefilter
+        return FileResult(path=path, old=data, error=None if wide is None else wide_error(wide))
     if path.endswith(".ipynb"):
-        return _migrate_notebook(data, path, selected, project)
+        return _migrate_notebook(data, path, selected, project, checkpoints)
+    wide = wide_bom(data)
+    if wide is not None:
+        return FileResult(path=path, old=data, error=wide_error(wide))
     if b"\x00" in data:
         return FileResult(path=path, old=data, error="file contains a null byte; not Python source")
     reason = decode_error(data)
     if reason is not None:
         return FileResult(path=path, old=data, error=reason)
+    encoding = codecs.lookup(source_encoding(data)).name
+    tree, error = parse(data, path)
+    if tree is None:
+        return FileResult(path=path, old=data, error=error)
+    arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints)
+    # Rules, the analysis and LibCST recurse once per level of nesting. Only the statements a migration edits
+    # reach LibCST, and they are measured first (limits.check_statements): too deep is one error, deep enough to
+    # need it runs the file again on a thread with a deep stack, as does a RecursionError anywhere else.
+    try:
+        return _migrate_parsed(*arguments)
+    except (RecursionError, NeedsDeepStack):
+        pass
+    try:
+        return call_deep(_migrate_parsed, *arguments)
+    except (RecursionError, NeedsDeepStack):
+        return FileResult(path=path, old=data, error="too deeply nested for LibCST, even on a deep stack; "
+                          "not migrated")
 
-    import libcst as cst
 
-    from tfckpt_codemod.transforms._pipeline import migrate_module
+def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, selected: tuple[type, ...],
+                    project: Mapping[str, object] | None, extra_uses: frozenset[str],
+                    checkpoints: Sequence[object]) -> FileResult:
+    from tfckpt_codemod.transforms._apply import ApplyError
+    from tfckpt_codemod.transforms._pipeline import migrate
+    from tfckpt_codemod.transforms._source import Source
 
-    # CPython's own parser first: it is cheap, it words syntax errors best ("Missing parentheses in call to
-    # 'print'"), and it refuses what would crash LibCST's native parser (brackets nested thousands deep).
+    source = Source(data.decode(encoding), tree, data, encoding)
+    migration = migrate(source, selected, path=path, project=project, extra_uses=extra_uses, checkpoints=checkpoints)
+    try:
+        new = migration.bytes(encoding)
+    except TooDeep as problem:
+        return FileResult(path=path, old=data, findings=migration.findings, parsed=True, error=str(problem))
+    except ApplyError as problem:
+        return FileResult(path=path, old=data, findings=migration.findings, parsed=True,
+                          error=f"cannot place a rewrite exactly ({problem}); not migrated, please report it")
+    if new is not None:
+        error = _syntax_error(new, path)
+        if error is not None:
+            return FileResult(path=path, old=data, findings=migration.findings, parsed=True,
+                              error=f"the migrated file would not parse ({error}); not migrated, please report it")
+    return FileResult(path=path, old=data, new=None if new == data else new, findings=migration.findings,
+                      parsed=True, reasons=migration.reasons)
+
+
+def parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None]:
+    """CPython's ast of the file, or a one-line reason it has none. CPython's parser words syntax errors best
+    ("Missing parentheses in call to 'print'")."""
     try:
         with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not noise in our output
             warnings.simplefilter("ignore")
+            # not ast.parse: it would inherit this module's `from __future__` flags
             tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+            return cast(ast.Module, tree), None
     except SyntaxError as error:
-        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error.msg))} "
-                          f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
+        return None, (f"cannot parse: {_one_line(str(error.msg))} "
+                      f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
     except (MemoryError, RecursionError):
-        return FileResult(path=path, old=data, error="cannot parse: nested too deeply")
-
-    try:
-        module = cst.parse_module(data)
-    except cst.ParserSyntaxError as error:
-        return FileResult(path=path, old=data, error=f"cannot parse: invalid syntax at line {error.editor_line}, "
-                          f"column {error.editor_column} (not Python 3 source?)")
-    except (SyntaxError, ValueError, RecursionError, UnicodeError) as error:
-        return FileResult(path=path, old=data, error=f"cannot parse: {_one_line(str(error))}")
-    migration = migrate_module(module, selected, path=path, project=project, tree=tree)  # type: ignore[arg-type]
-    new = migration.render(data)
-    if new == data:
-        new = None
-    return FileResult(path=path, old=data, new=new, findings=migration.findings, parsed=True,
-                      reasons=migration.reasons)
+        return None, "cannot parse: nested too deeply"
+    except ValueError as error:
+        return None, f"cannot parse: {_one_line(str(error))}"
 
 
-def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: object | None) -> FileResult:
+def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: Mapping[str, object] | None,
+                      checkpoints: Sequence[object] = ()) -> FileResult:
     """Code cells are joined into one module (an import in cell 1 serves cell 3), migrated, and put back."""
     from dataclasses import replace
 
@@ -127,21 +162,35 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
     except NotebookError as error:
         return FileResult(path=path, old=data, error=str(error))
     source = notebook.source.encode()
-    result = migrate_source(source, path + ".py", rules=rules, project=project)
+    result = migrate_source(source, path + ".py", rules=rules, project=project, extra_uses=notebook.magic_names,
+                            checkpoints=checkpoints)
     findings = []
     for finding in result.findings:
         cell, line = notebook.locate(finding.line)
         end_cell, end_line = notebook.locate(finding.end_line)
-        findings.append(replace(finding, message=f"cell {cell + 1}: {finding.message}", line=line,
-                                end_line=end_line if end_cell == cell else line))
+        findings.append(replace(finding, cell=cell + 1, line=line, end_line=end_line if end_cell == cell else line))
+    broken = tuple((index + 1, reason) for index, reason in notebook.broken)
+    migrated = result.new.decode() if result.new is not None else None
     try:
-        new = notebook.apply(result.new.decode()) if result.new is not None else None
-        view = (notebook.view(notebook.source), notebook.view(result.new.decode())) if new is not None else None
+        new = notebook.apply(migrated) if migrated is not None else None
+        view = (notebook.view(notebook.source), notebook.view(migrated)) if migrated is not None else None
     except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
-        return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed)
+        return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed,
+                          cell_errors=broken)
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
                       error=result.error, parsed=result.parsed, reasons=result.reasons,
-                      view=view)
+                      view=view, cell_errors=broken)
+
+
+def _syntax_error(data: bytes, path: str) -> str | None:
+    """The last line of defence: a migration whose result CPython would not compile is never written."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        return _one_line(str(error))
+    return None
 
 
 def _one_line(text: str) -> str:

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Cell",
-    "MAGIC_PLACEHOLDER",
     "NotebookError",
     "NotebookSource",
     "cell_line_offset",
@@ -42,9 +41,8 @@ __all__ = [
     "write_code_cells",
 ]
 
-# ``{}`` is a counter.  The double underscores make a clash with user code unlikely; a
-# source that already contains the prefix gets a distinct one (see ``mask_magics``).
-MAGIC_PLACEHOLDER = "__tfckpt_magic_{}__"
+# The double underscores make a clash with user code unlikely; a source that already
+# contains the prefix gets a distinct one (see ``mask_magics``).
 _PLACEHOLDER_PREFIX = "__tfckpt_magic_"
 
 # The C string scanner behind json.loads; typeshed does not declare it.
@@ -527,6 +525,25 @@ def write_code_cells(data: bytes, new_sources: Mapping[int, str]) -> bytes:
     return b"\xef\xbb\xbf" + result if bom else result
 
 
+def source_lines(data: bytes) -> dict[int, tuple[int, bool]]:
+    """Where each cell's source sits in the notebook file, for annotations that point into it: cell index ->
+    (1-based line of its `"source"` value, whether that value is a list of one string a line)."""
+    text, _ = _decode(data)
+    scanner = _Scanner(text)
+    top = scanner.ws(0)
+    found: dict[int, tuple[int, bool]] = {}
+    for key, start, _end in scanner.members(top):
+        if key != "cells" or text[start] != "[":
+            continue
+        for index, (cell_start, _cell_end) in enumerate(scanner.items(start)):
+            if text[cell_start] != "{":
+                continue
+            for member, value_start, _value_end in scanner.members(cell_start):
+                if member == "source":
+                    found[index] = (text.count("\n", 0, value_start) + 1, text[value_start] == "[")
+    return found
+
+
 # --------------------------------------------------------------------------------------
 # The whole round trip, for the engine
 
@@ -544,6 +561,11 @@ class NotebookSource:
     cells: tuple[Cell, ...]
     source: str
     _restores: Mapping[int, Callable[[str], str]] = field(repr=False)
+    # Names that IPython lines, `%%` cells and cells that do not parse mention: code the parsers never see, which
+    # may read an import.
+    magic_names: frozenset[str] = frozenset()
+    # Cells left out because they do not parse (a Python 2 `print x`): (cell index, one-line reason).
+    broken: tuple[tuple[int, str], ...] = ()
 
     def locate(self, line: int) -> tuple[int, int]:
         """``(cell index among all cells, 1-based line in that cell)`` for a line of ``source``."""
@@ -570,14 +592,65 @@ class NotebookSource:
         )
 
 
+def _check_encodable(cell: Cell) -> None:
+    """JSON can spell a lone surrogate (`"\\ud800"`); no Python source can hold one."""
+    try:
+        cell.source.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = cell.source[exc.start]
+        line = cell.source.count("\n", 0, exc.start) + 1
+        raise NotebookError(f"cell {cell.index + 1}, line {line}: the source holds a lone surrogate "
+                            f"(U+{ord(char):04X}), which no Python file can contain; not migrated") from None
+
+
 def prepare_notebook(data: bytes) -> NotebookSource:
     """Read, mask and join a notebook's code cells; raises ``NotebookError`` on bad input."""
     cells: list[Cell] = []
     restores: dict[int, Callable[[str], str]] = {}
+    hidden: list[str] = []  # the text of lines no parser will see
+    broken: list[tuple[int, str]] = []
     for cell in read_code_cells(data):
+        _check_encodable(cell)
         masked = mask_magics(cell.source)
         if masked is None:
+            if _python_cell_magic(cell.source):
+                hidden.append(cell.source)
+            continue
+        reason = _syntax_error(masked[0])
+        if reason is not None:  # the other cells are still migrated; this one is reported and left as it is
+            broken.append((cell.index, reason))
+            hidden.append(cell.source)
             continue
         cells.append(Cell(cell.index, masked[0]))
         restores[cell.index] = masked[1]
-    return NotebookSource(data, tuple(cells), join_cells(cells), restores)
+        if masked[0] != cell.source:
+            kept = set(masked[0].splitlines())
+            hidden.extend(line for line in cell.source.splitlines() if line not in kept)
+    names = frozenset(_IDENTIFIER.findall("\n".join(hidden)))
+    return NotebookSource(data, tuple(cells), join_cells(cells), restores, names, tuple(broken))
+
+
+def _syntax_error(source: str) -> str | None:
+    """Why a (masked) cell is not Python 3, with its line and column in the cell; None when it parses."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<cell>", "exec", 0x400, dont_inherit=True)  # ast.PyCF_ONLY_AST
+    except SyntaxError as error:
+        where = f"line {error.lineno}" + (f", column {error.offset}" if error.offset else "")
+        return f"cannot parse: {' '.join(str(error.msg).split())} ({where}); this cell is left as it is"
+    except (ValueError, MemoryError, RecursionError) as error:
+        return f"cannot parse: {' '.join(str(error).split())}; this cell is left as it is"
+    return None
+
+
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+# Cell magics whose body is Python that IPython runs (`%%time`), unlike `%%bash` or `%%writefile`.
+_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "px", "pypy"})
+
+
+def _python_cell_magic(source: str) -> bool:
+    words = _first_code_line(source).lstrip()[2:].split()
+    return bool(words) and words[0] in _PYTHON_CELL_MAGICS

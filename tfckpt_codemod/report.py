@@ -12,11 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
-from tfckpt_codemod.engine import source_encoding
+from tfckpt_codemod.encoding import source_encoding
+from tfckpt_codemod.quoting import display_path
 from tfckpt_codemod.types import FileResult, Finding
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from tfckpt_codemod.checkpoint_graph import CheckpointInspection
 
 
 
@@ -36,8 +39,10 @@ def unified_diff(result: FileResult) -> str:
     import difflib
 
     path = result.path.replace(os.sep, "/")
+    # git's convention: a name that needs quoting is quoted with its a/ or b/ prefix ("a/odd\nname.py").
+    before, after = display_path(f"a/{path}"), display_path(f"b/{path}")
     lines = []
-    for line in difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}", n=3):
+    for line in difflib.unified_diff(old, new, fromfile=before, tofile=after, n=3):
         if not line.endswith(("\n", "\r")):
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
@@ -88,8 +93,7 @@ class Reporter:
     def file(self, result: FileResult) -> None:
         self.seen += 1
         self.parsed += result.parsed
-        if result.error is not None:
-            self.errors += 1
+        self.errors += len(error_lines(result))
         if result.changed:
             self.changed += 1
         if result.written:
@@ -100,8 +104,8 @@ class Reporter:
             self._report_file(result)
             self._codes_seen.update(f.code for f in result.findings)
             if self.output_format == "text":  # the terminal shows errors and the summary only
-                if result.error is not None:
-                    self.err.write(f"{result.path}: error: {result.error}\n")
+                for line in error_lines(result):
+                    self.err.write(line + "\n")
                 return
         if self.output_format == "json":
             self._json(result)
@@ -111,20 +115,18 @@ class Reporter:
             self._text(result)
 
     def _text(self, result: FileResult) -> None:
-        if result.error is not None:
-            self.err.write(f"{result.path}: error: {result.error}\n")
+        path = display_path(result.path)
+        for line in error_lines(result):
+            self.err.write(line + "\n")
         if result.changed:
             if self.mode == "check":
-                self.out.write(f"Would migrate: {result.path}\n")
+                self.out.write(f"Would migrate: {path}\n")
             elif self.mode == "diff" or self.show_diff:
                 self._print_diff(unified_diff(result))
         for finding in result.findings:
-            if finding.fixed and not self.verbose:
+            if finding.kind == "info" and not self.verbose:
                 continue
-            self.out.write(finding.render(result.path) + "\n")
-        if self.verbose and result.reasons:
-            for reason in result.reasons:
-                self.err.write(f"{result.path}: {reason}\n")
+            self.out.write(finding.render(path) + "\n")
 
     # -- --report FILE --------------------------------------------------------------------------------------------
     # Modelled on the report.txt of TensorFlow's tf_upgrade_v2: one plain-text record a reviewer can read or attach
@@ -139,20 +141,21 @@ class Reporter:
 
     def _report_file(self, result: FileResult) -> None:
         assert self.report is not None
-        if not (result.changed or result.findings or result.error is not None):
+        if not (result.changed or result.findings or error_lines(result)):
             return
         write = self.report.write
-        status = ("error" if result.error is not None else
+        status = ("error" if error_lines(result) else
                   "migrated" if result.written else
                   ("changed on disk, not written" if self.mode == "write" else "would be migrated")
                   if result.changed else "findings only")
-        write(f"{'-' * 78}\nFile: {result.path}\nStatus: {status}\n")
-        if result.error is not None:
-            write(f"{result.path}: error: {result.error}\n")
+        path = display_path(result.path)
+        write(f"{'-' * 78}\nFile: {path}\nStatus: {status}\n")
+        for line in error_lines(result):
+            write(line + "\n")
         for finding in result.findings:
-            write(finding.render(result.path) + (" (fixed)" if finding.fixed else "") + "\n")
+            write(finding.render(path) + (" (fixed)" if finding.fixed else "") + "\n")
         for reason in result.reasons:
-            write(f"{result.path}: {reason}\n")
+            write(f"{path}: {reason}\n")
         if result.changed:
             write("\n" + unified_diff(result))
         write("\n")
@@ -184,17 +187,25 @@ class Reporter:
             console.print(Text(line, style=style), end="")
 
     def _github(self, result: FileResult) -> None:
-        path = result.path.replace(os.sep, "/")
+        path = _github_file(result.path.replace(os.sep, "/"))
         if result.error is not None:
             self.out.write(f"::error file={path}::{_escape(result.error)}\n")
+        lines = _notebook_lines(result)
+        for cell, reason in result.cell_errors:
+            self.out.write(f"::error file={path},line={lines(cell, 1)},title=cell {cell}::{_escape(reason)}\n")
         if result.changed and not result.written:
             self.out.write(f"::warning file={path},title=tfckpt-migrate::would be migrated by tfckpt-migrate\n")
         for f in result.findings:
+            if f.cell is not None:  # the notebook's own lines: the one holding that line of that cell
+                line = lines(f.cell, f.line)
+                self.out.write(f"::warning file={path},line={line},title={f.code} (cell {f.cell})::"
+                               f"{_escape(f.message)}\n")
+                continue
             self.out.write(f"::warning file={path},line={f.line},col={f.column},endLine={f.end_line},"
                            f"endColumn={f.end_column},title={f.code}::{_escape(f.message)}\n")
 
     def _json(self, result: FileResult) -> None:
-        if not (result.changed or result.findings or result.error):
+        if not (result.changed or result.findings or result.error or result.cell_errors):
             return
         self.json_files.append({
             "path": result.path,
@@ -202,12 +213,13 @@ class Reporter:
             "written": result.written,
             "diff": unified_diff(result) if result.changed else None,
             "error": result.error,
+            "cell_errors": [{"cell": cell, "message": reason} for cell, reason in result.cell_errors],
             "reasons": list(result.reasons),
             "findings": [_finding_json(f, result.path) for f in result.findings],
         })
 
     # -- end of run -----------------------------------------------------------------------------------------------
-    def finish(self, contributors: Iterable[str] = ()) -> None:
+    def finish(self, contributors: Iterable[tuple[str, str]] = (), project: str | None = None) -> None:
         if self.report is not None:
             self._report_footer()
         if self.output_format == "json":
@@ -221,8 +233,10 @@ class Reporter:
             json.dump(document, self.out, indent=2)
             self.out.write("\n")
         if self.verbose:
-            for path in contributors:
-                self.err.write(f"{path}: saves checkpoints that the other files' restores were compared with\n")
+            if project is not None:
+                self.err.write(f"run-wide facts come from the project at {display_path(project)}\n")
+            for path, what in contributors:
+                self.err.write(f"{display_path(path)}: {what}\n")
             self.err.write(f"parsed {self.parsed} of {self.seen} files\n")
         if not self.quiet:
             self.err.write(self.summary_line() + "\n")
@@ -243,10 +257,97 @@ class Reporter:
 
 
 def _finding_json(finding: Finding, path: str) -> dict[str, object]:
-    return {"code": finding.code, "message": finding.message, "path": path, "line": finding.line,
-            "column": finding.column, "end_line": finding.end_line, "end_column": finding.end_column,
-            "fixed": finding.fixed}
+    return {"code": finding.code, "message": finding.message, "path": path, "cell": finding.cell,
+            "line": finding.line, "column": finding.column, "end_line": finding.end_line,
+            "end_column": finding.end_column, "fixed": finding.fixed, "kind": finding.kind}
+
+
+def error_lines(result: FileResult) -> list[str]:
+    """The file's errors as printed: `path: error: reason`, and `path:cell N: error: reason` for notebook cells."""
+    path = display_path(result.path)
+    lines = [f"{path}: error: {result.error}"] if result.error is not None else []
+    lines += [f"{path}:cell {cell}: error: {reason}" for cell, reason in result.cell_errors]
+    return lines
+
+
+def _notebook_lines(result: FileResult):  # type: ignore[no-untyped-def]
+    """(cell, line in the cell) -> the line of the notebook file that holds it (where the cell's source starts when
+    its source is one string)."""
+    from tfckpt_codemod.notebook import NotebookError, source_lines
+
+    try:
+        where = source_lines(result.old) if result.old is not None and result.path.endswith(".ipynb") else {}
+    except NotebookError:
+        where = {}
+
+    def line(cell: int, in_cell: int) -> int:
+        start, listed = where.get(cell - 1, (1, False))
+        return start + in_cell if listed else start
+
+    return line
 
 
 def _escape(text: str) -> str:
+    """A workflow command's message: GitHub decodes %25, %0D and %0A."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_file(path: str) -> str:
+    """A workflow command's `file=` property: GitHub decodes %25, %0D, %0A, %3A and %2C there, so a name with a
+    newline, a colon or a comma still points at its file. A name with other control characters (a terminal escape)
+    is shown quoted instead: raw, it would act on the log viewer; GitHub cannot decode it anyway."""
+    if not path.replace("\r", "").replace("\n", "").isprintable():
+        path = display_path(path)
+    return _escape(path).replace(":", "%3A").replace(",", "%2C")
+
+
+# -- --inspect-checkpoint ---------------------------------------------------------------------------------------------
+
+def inspection_document(inspection: CheckpointInspection) -> dict[str, object]:
+    """The json form of `--inspect-checkpoint` (README: "Checkpoints as evidence")."""
+    return {
+        "version": 1,
+        "checkpoint": inspection.prefix,
+        "kind": inspection.kind,
+        "source": inspection.source,
+        "note": inspection.note or None,
+        "objects": [{"name": row.name, "values": row.variables, "kind": row.kind, "shared": row.shared}
+                    for row in inspection.rows],
+    }
+
+
+def print_inspection(inspection: CheckpointInspection, out: IO[str], output_format: str, color: str) -> None:
+    """What a checkpoint holds, a row per top-level object (name scope for a name-based checkpoint)."""
+    if output_format == "json":
+        import json
+
+        json.dump(inspection_document(inspection), out, indent=2)
+        out.write("\n")
+        return
+    from rich import box
+    from rich.table import Table
+
+    console = make_console(out, color)
+    where = {"object-graph": "its object graph", "keys": "its index's keys", "names": "its variable names"}
+    held = list(inspection.held.values())  # a value two objects reach (a Keras 3 model's, via its optimizer) once
+    total = len(frozenset().union(*held)) if held else sum(row.variables for row in inspection.rows)
+    heading = (f"{display_path(inspection.prefix)}: {inspection.kind} checkpoint, {len(inspection.rows)} "
+               f"top-level {'name scopes' if inspection.kind == 'name-based' else 'objects'}, {total} values "
+               f"(from {where[inspection.source]})")
+    console.print(heading, style="bold")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("values", justify="right")
+    table.add_column("kind")
+    shared = any(row.shared for row in inspection.rows)
+    if shared:
+        table.add_column("shared with another object", justify="right")
+    for row in inspection.rows:
+        cells = [row.name, str(row.variables), row.kind]
+        table.add_row(*cells, *([str(row.shared) if row.shared else ""] if shared else []))
+    console.print(table)
+    if inspection.note:
+        console.print(f"note: {inspection.note}")
+    if inspection.kind == "name-based":
+        console.print("note: a tf.compat.v1.train.Saver wrote it; tf.train.Checkpoint.restore matches its values by "
+                      "variable name (TFC305)")

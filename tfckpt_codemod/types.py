@@ -15,24 +15,19 @@ class Finding:
     column: int = 0
     end_line: int = 0
     end_column: int = 0
-    fixed: bool = False  # True: the tool already rewrote it and this is a note about the rewrite
+    # "manual": a person must act. "note": the tool made a rewrite the user should look at (shown by default).
+    # "info": why the tool made a rewrite (shown with --verbose).
+    kind: str = "manual"
+    cell: int | None = None  # in a notebook: the cell (1-based, counting every cell, as Jupyter shows them)
+
+    @property
+    def fixed(self) -> bool:
+        """The tool already rewrote it: the finding is a note about the rewrite, not work left to do."""
+        return self.kind != "manual"
 
     def render(self, path: str) -> str:
-        return f"{path}:{self.line}:{self.column}: {self.code} {self.message}"
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A checkpoint a file builds, reported so that other files of the run can compare against it.
-
-    `keywords` is the set of keyword names passed to the constructor; `saves` is true when the file calls
-    `save`/`write` on it. The restore rule (TFC301) uses facts from every file of a run.
-    """
-
-    keywords: frozenset[str]
-    line: int
-    saves: bool
-    restores: bool
+        where = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{path}:{where}{self.line}:{self.column}: {self.code} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +43,7 @@ class FileResult:
     reasons: tuple[str, ...] = ()  # why each partial restore got .expect_partial(), for --verbose and json
     written: bool = False
     view: tuple[str, str] | None = None  # what a diff shows when the bytes are not the code (notebook cells)
+    cell_errors: tuple[tuple[int, str], ...] = ()  # notebook cells that could not be read: (1-based cell, reason)
 
     @property
     def changed(self) -> bool:

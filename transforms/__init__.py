@@ -1,52 +1,81 @@
-"""The rules, in the order they run; each a small module named after what it does.
+"""The rules and the fixed final passes; each a small module named after what it does.
 
-The registry is plain data so that choosing rules and prefiltering files never imports libcst: on a tree with no
-contrib code (most of a monorepo) no file is parsed and the parser is never even loaded. The rule classes, and
-`RULES`, load on first use. `tfckpt_codemod.transforms.commands` wraps each rule as a LibCST codemod command.
+Rules are independent of one another and run in any order; the passes run after every rule, in the order given,
+because they look at what the rules left: import cleanup (TFC201), then "contrib still used" (TFC900). Loading a
+rule loads CPython's `ast`, not libcst: choosing rules and prefiltering files never loads the parser.
+`tfckpt_codemod.transforms.commands` wraps each rule as a LibCST codemod command.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from tfckpt_codemod.types import Rule
+from tfckpt_codemod.types import Rule as RuleInfo
 
 if TYPE_CHECKING:
-    from ._base import MigrationRule
+    from ._rule import Rule
+
+class Entry(NamedTuple):
+    """A rule as the registry knows it. Its code, trigger words and the other codes it reports are copied here from
+    the rule class, so that choosing rules and prefiltering files never import a rule (that import is a quarter of
+    every start, and most runs parse nothing); tests/test_registry.py holds each entry equal to its class."""
+
+    target: str  # "module:Class" under this package
+    code: str
+    triggers: tuple[tuple[bytes, ...], ...] = ((b"contrib",),)
+    emits: tuple[str, ...] = ()
 
 
-# (code, module, class, words a file must all contain for the rule to have anything to do).
-# Order matters: rewrites first, then findings that look at what the rewrites left, imports last.
-_CONTRIB = (b"contrib",)
-REGISTRY: tuple[tuple[str, str, str, tuple[bytes, ...]], ...] = (
-    ("TFC101", "checkpoint_constructor", "CheckpointConstructor", _CONTRIB),
-    ("TFC102", "checkpoint_manager", "CheckpointManagerRename", _CONTRIB),
-    ("TFC103", "checkpoint_utilities", "CheckpointUtilities", _CONTRIB),
-    ("TFC104", "python_state", "PythonStateRename", _CONTRIB),
-    # TFC301 also applies to tf.train.Checkpoint code that never used contrib.
-    ("TFC301", "restore_expect_partial", "RestoreExpectPartial", (b"Checkpoint", b"restore")),
-    ("TFC901", "unsupported_symbols", "UnsupportedSymbols", _CONTRIB),
-    ("TFC902", "version_guarded_imports", "VersionGuardedImports", _CONTRIB),
-    ("TFC900", "remaining_contrib", "RemainingContrib", _CONTRIB),
-    ("TFC201", "contrib_imports", "ContribImports", _CONTRIB),
+RULES_REGISTRY: tuple[Entry, ...] = (
+    Entry("checkpoint_constructor:CheckpointConstructor", "TFC101"),
+    Entry("checkpoint_manager:CheckpointManagerRename", "TFC102"),
+    Entry("checkpoint_utilities:CheckpointUtilities", "TFC103"),
+    Entry("python_state:PythonStateRename", "TFC104"),
+    Entry("eager_saver:EagerSaver", "TFC105"),
+    Entry("tracked_containers:TrackedContainers", "TFC106"),
+    Entry("eager_namespace:EagerNamespace", "TFC107"),
+    Entry("restore_expect_partial:RestoreExpectPartial", "TFC301", ((b"Checkpoint", b"restore"),),
+          ("TFC302", "TFC304", "TFC305")),
+    Entry("keras_deferred_restore:KerasDeferredRestore", "TFC303", ((b"keras", b"restore"),)),
+    Entry("unsupported_symbols:UnsupportedSymbols", "TFC901"),
+    Entry("version_guarded_imports:VersionGuardedImports", "TFC902"),
 )
-# Rules that compare a file with the other files of the run (they need the runner's fact pass).
-CROSS_FILE_CODES = frozenset({"TFC301"})
-
-# Codes a rule emits besides its own (TFC301 reports TFC302, for instance).
-EXTRA_CODES: dict[str, tuple[str, str, bool]] = {
-    "TFC302": ("restore-asserted-consumed",
-               "a restore that is partial by construction is checked with assert_consumed(); decide which you mean",
-               False),
-}
+PASSES_REGISTRY: tuple[Entry, ...] = (
+    Entry("contrib_imports:ContribImports", "TFC201", emits=("TFC903",)),
+    Entry("remaining_contrib:RemainingContrib", "TFC900"),
+)
+_ENTRIES = (*RULES_REGISTRY, *PASSES_REGISTRY)
 
 
-def triggers(codes: Iterable[str]) -> tuple[tuple[bytes, ...], ...]:
-    """The distinct word groups of the given rules: a file is worth parsing if it holds every word of one group."""
-    wanted = set(codes)
-    return tuple(dict.fromkeys(words for code, _, _, words in REGISTRY if code in wanted))
+def _load(entry: Entry) -> type[Rule]:
+    module, name = entry.target.split(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
+
+
+def all_rules() -> tuple[type[Rule], ...]:
+    """Every rule, then every pass, in the order a migration runs them."""
+    return tuple(_load(entry) for entry in _ENTRIES)
+
+
+def is_pass(rule: type[Rule]) -> bool:
+    return any(entry.code == rule.CODE for entry in PASSES_REGISTRY)
+
+
+def reported_codes() -> tuple[str, ...]:
+    """Every code a run can report (rules' own and the codes they also emit), without importing any rule."""
+    return tuple(sorted({code for entry in _ENTRIES for code in (entry.code, *entry.emits)}))
+
+
+def known_codes() -> dict[str, RuleInfo]:
+    """Every code a run can report, with what it means (rules' own codes and the codes they also emit)."""
+    found: dict[str, RuleInfo] = {}
+    for rule in all_rules():
+        found[rule.CODE] = RuleInfo(rule.CODE, rule.NAME, rule.SUMMARY, rule.AUTOFIX)
+        for code, name, summary in rule.EMITS:
+            found.setdefault(code, RuleInfo(code, name, summary, False))
+    return dict(sorted(found.items()))
 
 
 def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[str, ...]:
@@ -57,44 +86,28 @@ def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tupl
         return max((len(p) for p in patterns if code.startswith(p)), default=-1)
 
     chosen = []
-    for code, *_ in REGISTRY:
-        selected = match(code, select) if select else 0
-        if selected >= 0 and match(code, ignore) < selected:
-            chosen.append(code)
+    for entry in _ENTRIES:
+        selected = match(entry.code, select) if select else 0
+        if selected >= 0 and match(entry.code, ignore) < selected:
+            chosen.append(entry.code)
     return tuple(chosen)
 
 
-def load_rules(codes: Iterable[str] | None = None) -> tuple[type[MigrationRule], ...]:
+def load_rules(codes: Iterable[str] | None = None) -> tuple[type[Rule], ...]:
+    """The rules (and passes) with these codes, in the order a migration runs them; imported on first use."""
     wanted = None if codes is None else set(codes)
-    return tuple(getattr(importlib.import_module(f"{__name__}.{module}"), name)
-                 for code, module, name, _ in REGISTRY if wanted is None or code in wanted)
+    return tuple(_load(entry) for entry in _ENTRIES if wanted is None or entry.code in wanted)
 
 
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[type[MigrationRule], ...]:
-    return load_rules(select_codes(select, ignore))
+def triggers(codes: Iterable[str]) -> tuple[tuple[bytes, ...], ...]:
+    """The distinct word groups of the given rules: a file is worth parsing if it holds every word of one group."""
+    wanted = set(codes)
+    return tuple(dict.fromkeys(words for entry in _ENTRIES if entry.code in wanted for words in entry.triggers))
 
 
-def rule_table() -> list[Rule]:
-    rows = [Rule(r.CODE, r.NAME, r.SUMMARY, r.AUTOFIX) for r in load_rules()]
-    rows += [Rule(code, name, summary, autofix) for code, (name, summary, autofix) in EXTRA_CODES.items()]
-    return sorted(rows, key=lambda rule: rule.code)
+def rule_table() -> list[RuleInfo]:
+    return list(known_codes().values())
 
 
-def __getattr__(name: str) -> Any:
-    """`RULES` and `MigrationRule` load libcst, so they load on first use; `collect_facts` (stdlib `ast` only) too,
-    so that choosing rules never imports a parser."""
-    if name == "RULES":
-        return load_rules()
-    if name == "MigrationRule":
-        from ._base import MigrationRule
-
-        return MigrationRule
-    if name == "collect_facts":
-        from ._facts import collect_facts
-
-        return collect_facts
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-__all__ = ["REGISTRY", "RULES", "MigrationRule", "collect_facts", "load_rules", "rule_table", "select_codes",
-           "select_rules", "triggers"]
+__all__ = ["PASSES_REGISTRY", "RULES_REGISTRY", "Entry", "all_rules", "is_pass", "known_codes", "load_rules",
+           "reported_codes", "rule_table", "select_codes", "triggers"]

@@ -1,590 +1,730 @@
-"""One analysis pass over a module, shared by every transform.
+"""One walk over CPython's ast of a file: its scopes, what each name is bound to, and every resolved TF reference.
 
-Why not LibCST's `QualifiedNameProvider`: on 1,200 TF 1.x files it costs about 8x a parse, and every transform here
-only needs to know which names are bound to tensorflow modules or symbols, and which objects are checkpoints. This
-pass walks the tree once and keeps a small lexical scope model (function, class, comprehension and lambda scopes, as
-Python defines them). A name resolves to a tensorflow binding only when, in the scope that owns it, every binding of
-that name is that import. Files whose scoping the model does not cover (`global`, `nonlocal`, star imports, `del` of
-a bound tensorflow name) have their references checked again with LibCST's `ScopeProvider`, the only place it runs.
+Every rule and the run-wide fact pass read this one analysis, so they cannot disagree about what a name means.
+It runs on CPython's ast rather than LibCST's tree: the engine has that ast anyway (its syntax check), walking it
+costs a few percent of a LibCST parse, and its scoping is exactly Python's. LibCST parses only the statements a
+migration rewrites (see `_apply`).
+
+Names resolve as Python resolves them: function, lambda, class and comprehension scopes, class bodies invisible to
+the functions inside them, a comprehension's first iterable evaluated outside it, `global` and `nonlocal` moving a
+name's bindings to the scope they name, walrus targets binding in the enclosing function. A name resolves to a
+tensorflow import (or alias) only when every binding of it in the scope that owns it is that binding; a `del`, a
+second assignment, a `for` target or a `global` rebinding elsewhere makes it unknowable, and what is unknowable is
+never rewritten.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import ast
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
-import libcst as cst
+from ._symbols import canonical, kind_of, lookup
 
-from ._symbols import Symbol, canonical, lookup
-
-ScopeNode = cst.CSTNode
-
-# Method names whose calls the transforms look at; recording only these keeps the pass cheap.
-TRACKED_METHODS = frozenset({
-    "save", "write", "restore", "read", "expect_partial", "assert_consumed", "assert_existing_objects_matched",
-    "assert_nontrivial_match", "restore_or_initialize", "update", "pop", "setdefault",
-})
-SESSION_NAMES = frozenset({"Session", "InteractiveSession", "MonitoredSession", "MonitoredTrainingSession",
-                           "SingularMonitoredSession"})
+ScopeKind = Literal["module", "function", "class", "comprehension"]
+_IMPORT_ROOTS = ("tensorflow", "keras")  # the packages whose names the rules resolve
 
 
-def dotted_name(node: cst.CSTNode) -> str | None:
+def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a pure Name/Attribute chain, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if not isinstance(node, ast.Name):
         return None
-    parts.append(node.value)
+    parts.append(node.id)
     return ".".join(reversed(parts))
 
 
-def _chain_root(node: cst.Attribute) -> cst.Name | None:
-    inner: cst.CSTNode = node
-    while isinstance(inner, cst.Attribute):
-        inner = inner.value
-    return inner if isinstance(inner, cst.Name) else None
+def chain_root(node: ast.AST) -> ast.Name | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node if isinstance(node, ast.Name) else None
 
 
-def _module_name(node: cst.BaseExpression | None) -> str | None:
-    return dotted_name(node) if node is not None else None
+@dataclass(eq=False)
+class Event:
+    """One binding of a name in a scope: what binds it, and the value when that is known."""
+
+    node: ast.AST  # the statement or node that binds (Assign, Import, FunctionDef, arg, For, ...)
+    kind: str  # "assign", "with", "import", "def", "class", "param", "del", "other"
+    value: ast.expr | None = None
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    kind: ScopeKind
+    parent: Scope | None
+    events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    globals: set[str] = field(default_factory=set)
+    nonlocals: set[str] = field(default_factory=set)
+
+    def chain(self) -> Iterator[Scope]:
+        scope: Scope | None = self
+        while scope is not None:
+            yield scope
+            scope = scope.parent
+
+    @property
+    def function(self) -> Scope:
+        """The nearest scope that is not a comprehension (where a walrus target binds)."""
+        scope = self
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+    @property
+    def enclosing_class(self) -> Scope | None:
+        """The class a method body belongs to: the scope `self.x` is followed in."""
+        for scope in self.chain():
+            if scope.kind == "class":
+                return scope
+        return None
 
 
 @dataclass(eq=False)
 class Binding:
-    """A name bound to a tensorflow module or symbol by an import or an alias assignment (`tfe = tf.contrib.eager`)."""
+    """A name bound to a tensorflow (or keras) module or symbol: an import, or an alias (`tfe = tf.contrib.eager`)."""
 
     name: str
     qualified: str
-    statement: cst.CSTNode  # Import, ImportFrom or Assign
-    alias: cst.ImportAlias | None
-    scope: ScopeNode
+    statement: ast.stmt  # Import, ImportFrom, Assign or AnnAssign
+    alias: ast.alias | None
+    scope: Scope
     guarded: bool  # inside a version check or `except ImportError`: both branches are left alone
     submodule: str | None = None  # `import tensorflow.contrib.eager` binds `tensorflow` but loads this module
 
     @property
-    def is_alias_assignment(self) -> bool:
-        return isinstance(self.statement, cst.Assign)
+    def is_assignment(self) -> bool:
+        return isinstance(self.statement, (ast.Assign, ast.AnnAssign))
+
+    @property
+    def contrib(self) -> str | None:
+        return canonical(self.submodule or self.qualified)
 
 
 @dataclass(eq=False)
 class Ref:
-    """A resolved use of a tensorflow name: `tfe.Checkpoint`, `tf.contrib.framework.list_variables`, `List`."""
+    """A resolved use of a bound name: `tfe.Checkpoint`, `tf.contrib.framework.list_variables`, `Checkpoint`."""
 
-    node: cst.Attribute | cst.Name
-    root: cst.Name
+    node: ast.Name | ast.Attribute  # the part of the chain that names `qualified` (a table row, if one matches)
+    root: ast.Name
     qualified: str
     binding: Binding
-    scopes: tuple[ScopeNode, ...]
-    call: cst.Call | None = None  # set when the reference is the callee of a call
-    in_alias: bool = False  # the value of an alias assignment such as `tfe = tf.contrib.eager`
+    scope: Scope
+    call: ast.Call | None = None  # the call whose callee the reference is
+    in_alias: bool = False  # the value of an alias assignment (`tfe = tf.contrib.eager`)
 
     @property
     def contrib(self) -> str | None:
         return canonical(self.qualified)
 
     @property
-    def symbol(self) -> Symbol | None:
+    def symbol(self):  # type: ignore[no-untyped-def]
         return lookup(self.qualified)
 
 
 @dataclass(eq=False)
-class MethodCall:
-    """`receiver.method(...)` for the methods in TRACKED_METHODS."""
-
-    call: cst.Call
-    receiver: cst.BaseExpression
-    method: str
-    scopes: tuple[ScopeNode, ...]
-
-
-@dataclass(eq=False)
-class Assignment:
-    """`target = value` where target is a name or a `self.x` chain (what checkpoint tracking follows)."""
-
-    target: str
-    value: cst.BaseExpression
-    statement: cst.CSTNode
-    scopes: tuple[ScopeNode, ...]
+class Load:
+    node: ast.Name
+    scope: Scope
 
 
 @dataclass(eq=False)
 class ModuleAnalysis:
-    module: cst.Module
-    bindings: list[Binding] = field(default_factory=list)
-    refs: list[Ref] = field(default_factory=list)
-    method_calls: list[MethodCall] = field(default_factory=list)
-    assignments: list[Assignment] = field(default_factory=list)
-    calls_by_func: dict[cst.CSTNode, cst.Call] = field(default_factory=dict)
-    # Keyed by `id(node)`: LibCST nodes hash through a Python method, and this map holds every node of the module.
-    # The module keeps every node alive, so an id stays that node's.
-    parents: dict[int, cst.CSTNode] = field(default_factory=dict)
-    scope_bindings: dict[ScopeNode, set[str]] = field(default_factory=lambda: defaultdict(set))
-    session_mode: bool = False
-    name_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    # Loads of a tensorflow-bound name that resolve to another binding (a parameter, local, class attribute):
-    # they are not uses of the import, so they must not keep it alive.
-    shadowed_loads: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    global_names: set[str] = field(default_factory=set)
-    import_names: set[str] = field(default_factory=set)  # every name an import binds: modules are not object parts
-    complex_scoping: bool = False
-    used_scope_provider: bool = False
-    cache: dict[str, object] = field(default_factory=dict)  # derived facts rules share (e.g. checkpoint sites)
+    tree: ast.Module
+    module_scope: Scope
+    scopes: dict[ast.AST, Scope]
+    parents: dict[ast.AST, ast.AST]
+    bindings: list[Binding]
+    refs: list[Ref]
+    loads: dict[str, list[Load]]  # every read of a bare name, by name
+    calls: list[tuple[ast.Call, Scope]]
+    attribute_events: dict[tuple[Scope, str], list[Event]]  # `self.x = ...` per class, by `self.x`
+    all_names: frozenset[str]  # the strings of a module-level `__all__`
+    statement_of: dict[ast.AST, ast.stmt]  # innermost statement of every node walked
+    # `tf.contrib...` chains whose root could not be tied to a tensorflow import (a parameter named tf, a name bound
+    # twice): left alone, and worth saying so.
+    unresolved_contrib: list[ast.Attribute] = field(default_factory=list)
+    extra_uses: frozenset[str] = frozenset()  # names read where no parser looks (notebook magics, bad cells)
 
-    # -- questions transforms ask -------------------------------------------------------------------------------
-    def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-        parents = self.parents
-        parent = parents.get(id(node))
-        while parent is not None:
-            yield parent
-            parent = parents.get(id(parent))
-
-    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self.parents.get(id(node))
-
-    def owner_scope(self, name: str, scopes: Sequence[ScopeNode]) -> ScopeNode | None:
-        """The scope whose binding of `name` a use in `scopes` (innermost first) sees, as Python resolves it."""
-        for index, scope in enumerate(scopes):
-            # A class body's names are invisible to the functions nested in it.
-            if index > 0 and isinstance(scope, cst.ClassDef):
-                continue
-            if name in self.scope_bindings.get(scope, ()):
-                return scope
+    # -- resolution -----------------------------------------------------------------------------------------------
+    def owner(self, name: str, scope: Scope) -> Scope | None:
+        """The scope whose binding of `name` a read in `scope` sees, as Python resolves it (None: builtin/unbound)."""
+        if name in scope.globals:
+            return self.module_scope if name in self.module_scope.events else None
+        for candidate in scope.chain():
+            if candidate.kind == "class" and candidate is not scope:
+                continue  # a class body's names are invisible to the scopes nested in it
+            if name in candidate.events:
+                return candidate
+            if candidate is not scope and name in candidate.globals:
+                return self.module_scope if name in self.module_scope.events else None
         return None
 
-    def tensorflow_bindings(self) -> list[Binding]:
-        """Module-level names bound to the tensorflow package itself (or to tensorflow.compat.v1)."""
-        return [b for b in self.bindings if b.qualified in ("tensorflow", "tensorflow.compat.v1")
-                and isinstance(b.scope, cst.Module) and not b.guarded and b.alias is not None
-                and b.submodule is None]
+    def binding_of(self, name: str, scope: Scope) -> Binding | None:
+        """The tensorflow binding a read of `name` in `scope` certainly sees, or None."""
+        owner = self.owner(name, scope)
+        if owner is None:
+            return None
+        found = self._bindings_by_scope.get((owner, name))
+        if not found:
+            return None
+        if len(owner.events[name]) != len(found):
+            return None
+        kinds = {b.qualified for b in found}
+        if kinds == {"tensorflow", "tensorflow.compat.v1"}:
+            # `try: import tensorflow.compat.v1 as tf / except ImportError: import tensorflow as tf`: TF 1's API
+            # either way, so the name reads as tensorflow.compat.v1 (whose train.Checkpoint is TF 1's class).
+            found = [b for b in found if b.qualified == "tensorflow.compat.v1"]
+        elif len(kinds) != 1:
+            return None
+        if owner.kind == "class" and scope is owner and self._outer_binding(name, owner) is not None:
+            return None  # a class body may read the global before its own binding runs
+        # `import tensorflow` next to `import tensorflow.contrib.eager`: both bind the package itself.
+        return next((b for b in found if b.submodule is None), found[0])
+
+    def may_read(self, name: str, scope: Scope, node: ast.AST | None = None) -> list[Binding]:
+        """The tensorflow bindings a read of `name` (the node `node`) in `scope` may see: the certain one, or
+        every candidate."""
+        owner = self.owner(name, scope)
+        found = list(self._bindings_by_scope.get((owner, name), ())) if owner is not None else []
+        if owner is not None and owner.kind == "class" and scope is owner and not self._bound_before(
+                name, owner, node):
+            outer = self._outer_binding(name, owner)
+            if outer is not None:
+                found.extend(outer)
+        return found
+
+    def _bound_before(self, name: str, owner: Scope, node: ast.AST | None) -> bool:
+        """A statement of the class body itself (not a branch) binds `name` above the read: the read sees it."""
+        if node is None:
+            return False
+        line = getattr(node, "lineno", 0)
+        return any(self.parents.get(event.node) is owner.node and getattr(event.node, "end_lineno", line) < line
+                   for event in owner.events.get(name, ()))
+
+    def _outer_binding(self, name: str, scope: Scope) -> list[Binding] | None:
+        parent = scope.parent
+        if parent is None:
+            return None
+        owner = self.owner(name, parent)
+        if owner is None:
+            return None
+        return self._bindings_by_scope.get((owner, name)) or None
+
+    def tensorflow_module_name(self, scope: Scope) -> str | None:
+        """A name that certainly means the `tensorflow` package when read in `scope` (`tf`, preferably)."""
+        return self._module_name(scope, "tensorflow")
+
+    def tensorflow_v1_name(self, scope: Scope) -> str | None:
+        """A name that certainly means `tensorflow.compat.v1` when read in `scope`."""
+        return self._module_name(scope, "tensorflow.compat.v1")
+
+    def _module_name(self, scope: Scope, qualified: str) -> str | None:
+        names = sorted({b.name for b in self.bindings if b.qualified == qualified},
+                       key=lambda name: (name != "tf", name))
+        for name in names:
+            binding = self.binding_of(name, scope)
+            if binding is not None and binding.qualified == qualified:
+                return name
+        return None
+
+    def can_bind_module_name(self, name: str, scope: Scope) -> bool:
+        """A new module-level `import ... as name` would be what `name` means in `scope`, and rebind nothing."""
+        return name not in self.module_scope.events and not self._star and self.owner(name, scope) is None
+
+    def is_builtin(self, name: str, scope: Scope) -> bool:
+        """True when a read of `name` in `scope` certainly reaches the builtin (nothing in the file binds it)."""
+        return self.owner(name, scope) is None and name not in self.module_scope.events and not self._star
+
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope a node is evaluated in (its nearest enclosing scope node's scope)."""
+        for ancestor in self.ancestors(node):
+            scope = self._scope_for_child.get(ancestor)
+            if scope is not None:
+                return scope
+        return self.module_scope
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        parents = self.parents
+        parent = parents.get(node)
+        while parent is not None:
+            yield parent
+            parent = parents.get(parent)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(node)
+
+    # Filled by the walker.
+    _bindings_by_scope: dict[tuple[Scope, str], list[Binding]] = field(default_factory=dict)
+    _scope_for_child: dict[ast.AST, Scope] = field(default_factory=dict)
+    _star: bool = False
 
 
-_NOT_CHILDREN = ("whitespace", "comma", "lpar", "rpar", "semicolon", "colon", "operator", "equal",
-                 "leading_lines", "lines_after_decorators", "newline", "header", "footer", "lbracket", "rbracket",
-                 "lbrace", "rbrace", "asynchronous")
-_NOT_CHILDREN_EXACT = frozenset({"dot", "star", "quote", "prefix", "arrow", "default_indent", "relative"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_HOOKS: dict[tuple[type, type], tuple[object, object]] = {}
+_SCOPE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-_NODE_TYPES: dict[type, bool] = {}
-
-
-def _is_node(cls: type) -> bool:
-    """`issubclass(cls, CSTNode)`, remembered: CSTNode is an ABC, and its isinstance check is a third of a walk."""
-    known = _NODE_TYPES.get(cls)
-    if known is None:
-        known = _NODE_TYPES[cls] = issubclass(cls, cst.CSTNode)
-    return known
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    fields = _FIELDS.get(cls)
+def _fields(cls: type) -> tuple[str, ...]:
+    fields = _SCOPE_FIELDS.get(cls)
     if fields is None:
-        fields = tuple(f.name for f in dataclasses.fields(cls)
-                       if f.name not in _NOT_CHILDREN_EXACT and not any(part in f.name for part in _NOT_CHILDREN))
-        _FIELDS[cls] = fields
+        fields = _SCOPE_FIELDS[cls] = tuple(name for name in cls._fields  # type: ignore[attr-defined]
+                                            if name not in ("ctx", "type_comment"))
     return fields
 
 
-# What rules resolve: contrib, checkpoint classes, and session classes (which tell TFC101 a file runs sessions).
-_DESTINATIONS = ("tensorflow.contrib", "tensorflow.compat.v1.contrib", "tensorflow.train.Checkpoint",
-                 "tensorflow.compat.v1.train.Checkpoint", "tensorflow.compat.v2.train.Checkpoint",
-                 "tensorflow.Session", "tensorflow.compat.v1.Session", "tensorflow.InteractiveSession",
-                 "tensorflow.compat.v1.InteractiveSession")
+def _is_version_check(test: ast.expr) -> bool:
+    """`tf.__version__ < "2"`, `LooseVersion(...)`, `sys.version_info`: any name or string naming a version."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and "version" in node.id.lower():
+            return True
+        if isinstance(node, ast.Attribute) and "version" in node.attr.lower():
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "version" in node.value.lower():
+            return True
+    return False
 
 
-def _leads_somewhere(qualified: str) -> bool:
-    """True when the name bound to `qualified` can reach something a rule resolves (or is inside contrib)."""
-    return any(target == qualified or target.startswith(qualified + ".") or qualified.startswith(target + ".")
-               for target in _DESTINATIONS)
+def _catches_import_error(node: ast.Try) -> bool:
+    for handler in node.handlers:
+        kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(kind is not None and dotted(kind) in ("ImportError", "ModuleNotFoundError") for kind in kinds):
+            return True
+    return False
+
+
+def _interesting_import(module: str) -> bool:
+    return any(module == root or module.startswith(root + ".") for root in _IMPORT_ROOTS)
 
 
 class _Walker:
-    """A read-only tree walk that, unlike `CSTNode.visit`, never rebuilds nodes and skips whitespace and tokens.
+    """The single walk. Bindings are collected per scope; what depends on every binding of the file (which name
+    is a tensorflow import, which reads resolve to it) is settled in `finish`."""
 
-    `CSTVisitor` traversal reconstructs every node it passes (libcst's own TODO), which alone costs about as much as
-    the parse. Dispatch mirrors CSTVisitor's: `visit_<Type>` (return False to skip the children) and `leave_<Type>`.
-    """
-
-    def walk(self, node: cst.CSTNode, parent: cst.CSTNode | None, parents: dict[int, cst.CSTNode]) -> None:
-        cls = type(node)
-        hooks = _HOOKS.get((type(self), cls))
-        if hooks is None:
-            name = cls.__name__
-            hooks = (getattr(type(self), "visit_" + name, None), getattr(type(self), "leave_" + name, None))
-            _HOOKS[(type(self), cls)] = hooks
-        visit, leave = hooks
-        if parent is not None:
-            parents[id(node)] = parent
-        if visit is None or visit(self, node) is not False:  # type: ignore[operator]
-            for field_name in _child_fields(cls):
-                value = getattr(node, field_name)
-                kind = type(value)
-                if kind is tuple or kind is list:
-                    for item in value:
-                        if _is_node(type(item)):
-                            self.walk(item, node, parents)
-                elif _is_node(kind):
-                    self.walk(value, node, parents)
-        if leave is not None:
-            leave(self, node)  # type: ignore[operator]
-
-
-class _Collector(_Walker):
-    """The single walk. Keeps a scope stack and records what transforms need."""
-
-    def __init__(self, module: cst.Module) -> None:
-        self.result = ModuleAnalysis(module=module)
-        self._scopes: list[ScopeNode] = [module]
-        self._non_refs: set[int] = set()  # ids of Name nodes that are not loads (keywords, attrs, targets)
-        self._store_chains: set[int] = set()  # Attribute chains that are assignment targets
-        self._roots: dict[str, list[Binding]] = defaultdict(list)
-        # (reference, root name, scope chain, inside an alias value, name already bound in the innermost scope)
-        self._pending_refs: list[tuple[cst.Attribute | cst.Name, cst.Name, tuple[ScopeNode, ...], bool, bool]] = []
+    def __init__(self, tree: ast.Module) -> None:
+        module_scope = Scope(tree, "module", None)
+        self.tree = tree
+        self.module_scope = module_scope
+        self.scopes: dict[ast.AST, Scope] = {tree: module_scope}
+        self.parents: dict[ast.AST, ast.AST] = {}
+        self.statement_of: dict[ast.AST, ast.stmt] = {}
+        self.loads: dict[str, list[Load]] = defaultdict(list)
+        self.calls: list[tuple[ast.Call, Scope]] = []
+        self.chains: list[tuple[ast.Attribute, ast.Name, Scope]] = []
+        self.imports: list[tuple[str, str, ast.stmt, ast.alias, Scope, bool, str | None]] = []
+        self.assigns: list[tuple[str, ast.expr, ast.stmt, Scope, bool]] = []  # single-name assignments, in order
+        self.attribute_events: dict[tuple[Scope, str], list[Event]] = defaultdict(list)
+        self.all_names: set[str] = set()
+        self.scope_for_child: dict[ast.AST, Scope] = {}
+        self.star = False
         self._guards = 0
-        self._alias_values: set[int] = set()
-        self._global_names: set[str] = set()
-        self._counts: dict[ScopeNode, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self._statement: ast.stmt | None = None
+        handlers: dict[type, Callable[[Any, Scope], None]] = {
+            ast.FunctionDef: self._function, ast.AsyncFunctionDef: self._function, ast.Lambda: self._lambda,
+            ast.ClassDef: self._class, ast.ListComp: self._comprehension, ast.SetComp: self._comprehension,
+            ast.GeneratorExp: self._comprehension, ast.DictComp: self._comprehension, ast.Name: self._name,
+            ast.Import: self._import, ast.ImportFrom: self._import_from, ast.Global: self._global,
+            ast.Nonlocal: self._nonlocal, ast.NamedExpr: self._named_expr, ast.Assign: self._assign,
+            ast.AnnAssign: self._ann_assign, ast.AugAssign: self._aug_assign, ast.For: self._for,
+            ast.AsyncFor: self._for, ast.With: self._with, ast.AsyncWith: self._with,
+            ast.ExceptHandler: self._except_handler, ast.Try: self._try, ast.If: self._if, ast.Call: self._call,
+            ast.Attribute: self._attribute, ast.MatchAs: self._match_capture, ast.MatchStar: self._match_capture,
+            ast.MatchMapping: self._match_mapping,
+        }
+        if hasattr(ast, "TryStar"):
+            handlers[ast.TryStar] = self._try  # type: ignore[attr-defined]
+        self._handlers = handlers
 
-    def run(self) -> ModuleAnalysis:
-        self.walk(self.result.module, None, self.result.parents)
-        return self.finish()
+    # -- traversal ------------------------------------------------------------------------------------------------
+    def walk(self, node: ast.AST, scope: Scope) -> None:
+        if isinstance(node, ast.stmt):
+            outer, self._statement = self._statement, node
+        statement = self._statement
+        if statement is not None:
+            self.statement_of[node] = statement
+        handler = self._handlers.get(type(node))
+        if handler is not None:
+            handler(node, scope)
+        else:
+            self.children(node, scope)
+        if isinstance(node, ast.stmt):
+            self._statement = outer
 
-    def _scope_chain(self) -> tuple[ScopeNode, ...]:
-        return tuple(reversed(self._scopes))
-
-    def _bind(self, name: str) -> None:
-        self.result.scope_bindings[self._scopes[-1]].add(name)
-        self._counts[self._scopes[-1]][name] += 1
-
-    def _bind_targets(self, target: cst.CSTNode) -> None:
-        if isinstance(target, cst.Name):
-            self._non_refs.add(id(target))
-            self._bind(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_targets(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_targets(target.value)
-        elif isinstance(target, (cst.Attribute, cst.Subscript)):
-            self._store_chains.add(id(target))
-
-    # -- scopes -------------------------------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._non_refs.add(id(node.name))
-        self._bind(node.name.value)
-        self._scopes.append(node)
-
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self._scopes.pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._non_refs.add(id(node.name))
-        self._bind(node.name.value)
-        self._scopes.append(node)
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._scopes.pop()
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self._scopes.append(node)
-
-    def leave_Lambda(self, original_node: cst.Lambda) -> None:
-        self._scopes.pop()
-
-    def _enter_comprehension(self, node: cst.CSTNode) -> None:
-        self._scopes.append(node)
-
-    def _leave_comprehension(self, node: cst.CSTNode) -> None:
-        self._scopes.pop()
-
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _enter_comprehension
-    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
-
-    def visit_Param(self, node: cst.Param) -> None:
-        self._non_refs.add(id(node.name))
-        self._bind(node.name.value)
-
-    def visit_Arg(self, node: cst.Arg) -> None:
-        if node.keyword is not None:
-            self._non_refs.add(id(node.keyword))
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind_targets(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_targets(node.target)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_targets(node.asname.name)
-
-    def visit_Try(self, node: cst.Try) -> None:
-        if self._falls_back_on_import_error(node):
-            self._guards += 1
-
-    def leave_Try(self, original_node: cst.Try) -> None:
-        if self._falls_back_on_import_error(original_node):
-            self._guards -= 1
-
-    @staticmethod
-    def _falls_back_on_import_error(node: cst.Try) -> bool:
-        for handler in node.handlers:
-            kinds = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-            for kind in kinds:
-                value = kind.value if isinstance(kind, cst.Element) else kind
-                if value is not None and dotted_name(value) in ("ImportError", "ModuleNotFoundError"):
-                    return True
-        return False
-
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.name is not None:
-            self._bind_targets(node.name.name)
-
-    def visit_If(self, node: cst.If) -> None:
-        if self._is_version_check(node.test):
-            self._guards += 1
-
-    def leave_If(self, original_node: cst.If) -> None:
-        if self._is_version_check(original_node.test):
-            self._guards -= 1
-
-    @staticmethod
-    def _is_version_check(test: cst.BaseExpression) -> bool:
-        """`tf.__version__ < "2"`, `LooseVersion(...)`, `sys.version_info`: any name or string naming a version."""
-        pending: list[cst.CSTNode] = [test]
-        while pending:
-            node = pending.pop()
-            if isinstance(node, cst.Name) and "version" in node.value.lower():
-                return True
-            if isinstance(node, cst.SimpleString) and "version" in node.value.lower():
-                return True
-            for name in _child_fields(type(node)):
-                value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    pending.append(value)
-                elif isinstance(value, (tuple, list)):
-                    pending.extend(v for v in value if isinstance(v, cst.CSTNode))
-        return False
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_targets(node.target)
-
-    def visit_Global(self, node: cst.Global) -> None:
-        self._mark_global(node.names)
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        self._mark_global(node.names)
-
-    def _mark_global(self, names: Sequence[cst.NameItem]) -> None:
-        for item in names:
-            self._non_refs.add(id(item.name))
-            self._global_names.add(item.name.value)
-            self.result.global_names.add(item.name.value)
-        self.result.complex_scoping = True
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self.result.complex_scoping = True
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        self.result.complex_scoping = True
-
-    # -- imports ------------------------------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> bool:
-        for alias in node.names:
-            module = _module_name(alias.name) or ""
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                bound, qualified, submodule = alias.asname.name.value, module, None
-            else:
-                bound = module.split(".")[0]
-                qualified = bound
-                submodule = module if module != bound else None
-            self._bind(bound)
-            self.result.import_names.add(bound)
-            if qualified == "tensorflow" or qualified.startswith("tensorflow."):
-                self._add_binding(bound, qualified, node, alias, submodule)
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        module = _module_name(node.module) if not node.relative else None
-        if isinstance(node.names, cst.ImportStar):
-            if module and module.startswith("tensorflow"):
-                self.result.complex_scoping = True
-            return False
-        for alias in node.names:
-            name = alias.name.value if isinstance(alias.name, cst.Name) else (_module_name(alias.name) or "")
-            bound = alias.asname.name.value if (alias.asname and isinstance(alias.asname.name, cst.Name)) else name
-            self._bind(bound)
-            self.result.import_names.add(bound)
-            if module and (module == "tensorflow" or module.startswith("tensorflow.")):
-                self._add_binding(bound, f"{module}.{name}", node, alias, None)
-        return False
-
-    def _add_binding(self, name: str, qualified: str, statement: cst.CSTNode, alias: cst.ImportAlias | None,
-                     submodule: str | None) -> None:
-        if not _leads_somewhere(submodule or qualified):
-            return  # `from tensorflow.python.ops import array_ops`: nothing any rule resolves goes through it
-        binding = Binding(name, qualified, statement, alias, self._scopes[-1], self._guards > 0, submodule)
-        self.result.bindings.append(binding)
-        self._roots[name].append(binding)
-
-    # -- assignments --------------------------------------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind_targets(target.target)
-        if len(node.targets) == 1:
-            target = node.targets[0].target
-            key = dotted_name(target)
-            if key is not None:
-                self.result.assignments.append(Assignment(key, node.value, node, self._scope_chain()))
-            if isinstance(target, cst.Name):
-                self._maybe_alias(target.value, node)
-
-    def _maybe_alias(self, name: str, node: cst.Assign) -> None:
-        """`tfe = tf.contrib.eager`: the name becomes a binding of the contrib module it names."""
-        chain = dotted_name(node.value)
-        if chain is None:
-            return
-        head, _, rest = chain.partition(".")
-        for binding in self._roots.get(head, ()):
-            qualified = binding.qualified + ("." + rest if rest else "")
-            if canonical(qualified) is not None:
-                self._alias_values.add(id(node.value))
-                self._add_binding(name, qualified, node, None, None)
-                return
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_targets(node.target)
-        key = dotted_name(node.target)
-        if key is not None and node.value is not None:
-            self.result.assignments.append(Assignment(key, node.value, node, self._scope_chain()))
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_targets(node.target)
-
-    # -- references and calls -----------------------------------------------------------------------------------
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        self._non_refs.add(id(node.attr))
-        root = _chain_root(node)
-        if root is None:
-            return True
-        # The chain's inner nodes are not walked, but findings may point at them: record their parents here.
-        parents = self.result.parents
-        inner: cst.CSTNode = node
-        while isinstance(inner, cst.Attribute):
-            parents[id(inner.attr)] = inner
-            parents[id(inner.value)] = inner
-            inner = inner.value
-        if id(node) in self._store_chains:
-            return False
-        self.result.name_loads[root.value] += 1
-        if root.value in self._candidate_names():
-            self._pending_refs.append((node, root, self._scope_chain(), id(node) in self._alias_values,
-                                       root.value in self.result.scope_bindings.get(self._scopes[-1], ())))
-        # A pure chain holds nothing else worth visiting; skipping it is most of this pass's speed.
-        return False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if id(node) in self._non_refs:
-            return
-        self.result.name_loads[node.value] += 1
-        if node.value in SESSION_NAMES:
-            self.result.session_mode = True
-        if node.value in self._candidate_names():
-            self._pending_refs.append((node, node, self._scope_chain(), id(node) in self._alias_values,
-                                       node.value in self.result.scope_bindings.get(self._scopes[-1], ())))
-
-    def _candidate_names(self) -> dict[str, list[Binding]]:
-        return self._roots
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        self.result.calls_by_func[func] = node
-        if isinstance(func, cst.Attribute) and func.attr.value in TRACKED_METHODS:
-            self.result.method_calls.append(MethodCall(node, func.value, func.attr.value, self._scope_chain()))
-
-    # -- resolution ---------------------------------------------------------------------------------------------
-    def finish(self) -> ModuleAnalysis:
-        result = self.result
-        for node, root, scopes, in_alias, bound_before in self._pending_refs:
-            binding = self._resolve(root.value, scopes)
-            if binding is None:
-                if self._shadowed(root.value, scopes, bound_before):
-                    result.shadowed_loads[root.value] += 1
+    def children(self, node: ast.AST, scope: Scope, skip: tuple[str, ...] = ()) -> None:
+        parents = self.parents
+        for name in _fields(type(node)):
+            if name in skip:
                 continue
-            chain = dotted_name(node) or root.value
-            qualified = binding.qualified + chain[len(root.value):]
-            if qualified.rsplit(".", 1)[-1] in SESSION_NAMES:
-                result.session_mode = True
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        parents[item] = node
+                        self.walk(item, scope)
+            elif isinstance(value, ast.AST):
+                parents[value] = node
+                self.walk(value, scope)
+
+    def child(self, parent: ast.AST, node: ast.AST | None, scope: Scope) -> None:
+        if node is not None:
+            self.parents[node] = parent
+            self.walk(node, scope)
+
+    def each(self, parent: ast.AST, nodes: list, scope: Scope) -> None:  # type: ignore[type-arg]
+        for node in nodes:
+            if isinstance(node, ast.AST):
+                self.child(parent, node, scope)
+
+    def bind(self, scope: Scope, name: str, event: Event) -> None:
+        scope.events[name].append(event)
+
+    def new_scope(self, node: ast.AST, kind: ScopeKind, parent: Scope) -> Scope:
+        scope = Scope(node, kind, parent)
+        self.scopes[node] = scope
+        return scope
+
+    # -- scopes ---------------------------------------------------------------------------------------------------
+    def _arguments(self, owner: ast.AST, arguments: ast.arguments, outer: Scope, inner: Scope) -> None:
+        """Defaults and annotations are evaluated where the function is defined; parameters bind inside it."""
+        self.parents[arguments] = owner
+        self.each(arguments, arguments.defaults, outer)
+        self.each(arguments, arguments.kw_defaults, outer)
+        for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                    *((arguments.vararg,) if arguments.vararg else ()),
+                    *((arguments.kwarg,) if arguments.kwarg else ())):
+            self.parents[arg] = arguments
+            if arg.annotation is not None:
+                self.child(arg, arg.annotation, outer)
+            self.bind(inner, arg.arg, Event(arg, "param"))
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        self.each(node, node.decorator_list, scope)
+        if node.returns is not None:
+            self.child(node, node.returns, scope)
+        inner = self.new_scope(node, "function", scope)
+        self._arguments(node, node.args, scope, inner)
+        self.bind(scope, node.name, Event(node, "def"))
+        for statement in node.body:
+            self.scope_for_child[statement] = inner
+        self.each(node, node.body, inner)
+
+    def _lambda(self, node: ast.Lambda, scope: Scope) -> None:
+        inner = self.new_scope(node, "function", scope)
+        self._arguments(node, node.args, scope, inner)
+        self.scope_for_child[node.body] = inner
+        self.child(node, node.body, inner)
+
+    def _class(self, node: ast.ClassDef, scope: Scope) -> None:
+        self.each(node, node.decorator_list, scope)
+        self.each(node, node.bases, scope)
+        self.each(node, node.keywords, scope)
+        inner = self.new_scope(node, "class", scope)
+        self.bind(scope, node.name, Event(node, "class"))
+        for statement in node.body:
+            self.scope_for_child[statement] = inner
+        self.each(node, node.body, inner)
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+                       scope: Scope) -> None:
+        inner = self.new_scope(node, "comprehension", scope)
+        for index, generator in enumerate(node.generators):
+            self.parents[generator] = node
+            # The first iterable is evaluated in the enclosing scope, the rest inside the comprehension.
+            if index:
+                self.scope_for_child[generator.iter] = inner
+            self.child(generator, generator.iter, scope if index == 0 else inner)
+            self.scope_for_child[generator.target] = inner
+            self.child(generator, generator.target, inner)
+            for condition in generator.ifs:
+                self.scope_for_child[condition] = inner
+            self.each(generator, generator.ifs, inner)
+        for name in ("elt", "key", "value"):
+            value = getattr(node, name, None)
+            if value is not None:
+                self.scope_for_child[value] = inner
+                self.child(node, value, inner)
+
+    def _global(self, node: ast.Global, scope: Scope) -> None:
+        scope.globals.update(node.names)
+
+    def _nonlocal(self, node: ast.Nonlocal, scope: Scope) -> None:
+        scope.nonlocals.update(node.names)
+
+    # -- names ----------------------------------------------------------------------------------------------------
+    def _name(self, node: ast.Name, scope: Scope) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.loads[node.id].append(Load(node, scope))
+        else:
+            self.bind(scope, node.id, Event(node, "del" if isinstance(node.ctx, ast.Del) else "other"))
+
+    def _named_expr(self, node: ast.NamedExpr, scope: Scope) -> None:
+        self.child(node, node.value, scope)
+        self.parents[node.target] = node
+        self.bind(scope.function, node.target.id, Event(node, "other"))
+
+    def _match_capture(self, node: ast.MatchAs | ast.MatchStar, scope: Scope) -> None:
+        if node.name is not None:
+            self.bind(scope, node.name, Event(node, "other"))
+        self.children(node, scope)
+
+    def _match_mapping(self, node: ast.MatchMapping, scope: Scope) -> None:
+        if node.rest is not None:
+            self.bind(scope, node.rest, Event(node, "other"))
+        self.children(node, scope)
+
+    def _except_handler(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        if node.name is not None:
+            self.bind(scope, node.name, Event(node, "other"))
+        self.children(node, scope)
+
+    # -- imports --------------------------------------------------------------------------------------------------
+    def _import(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            self.parents[alias] = node
+            if alias.asname:
+                bound, qualified, submodule = alias.asname, alias.name, None
+            else:
+                bound = alias.name.split(".")[0]
+                qualified = bound
+                submodule = alias.name if alias.name != bound else None
+            self.bind(scope, bound, Event(node, "import"))
+            if _interesting_import(alias.name):
+                self.imports.append((bound, qualified, node, alias, scope, self._guards > 0, submodule))
+
+    def _import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = node.module if not node.level else None
+        for alias in node.names:
+            self.parents[alias] = node
+            if alias.name == "*":
+                self.star = True
+                continue
+            bound = alias.asname or alias.name
+            self.bind(scope, bound, Event(node, "import"))
+            if module and _interesting_import(module):
+                self.imports.append((bound, f"{module}.{alias.name}", node, alias, scope, self._guards > 0, None))
+
+    # -- assignments ----------------------------------------------------------------------------------------------
+    def _targets(self, target: ast.expr, statement: ast.stmt, scope: Scope, value: ast.expr | None,
+                 kind: str) -> None:
+        """Bind what `target` binds; `value` is what it is bound to when that is known (a single plain target)."""
+        if isinstance(target, ast.Name):
+            self.parents.setdefault(target, statement)
+            self.bind(scope, target.id, Event(statement, kind if value is not None else "other", value))
+            return
+        if isinstance(target, ast.Attribute):
+            key = dotted(target)
+            owner = scope.enclosing_class
+            if key is not None and key.startswith("self.") and key.count(".") == 1 and owner is not None:
+                self.attribute_events[(owner, key)].append(Event(statement, kind if value else "other", value))
+            self.walk(target, scope)
+            return
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.parents[element] = target
+                self._targets(element, statement, scope, None, kind)
+            return
+        if isinstance(target, ast.Starred):
+            self.parents[target.value] = target
+            self._targets(target.value, statement, scope, None, kind)
+            return
+        self.walk(target, scope)  # a subscript: its parts are reads
+
+    def _assign(self, node: ast.Assign, scope: Scope) -> None:
+        self.child(node, node.value, scope)
+        single = len(node.targets) == 1
+        for target in node.targets:
+            self.parents[target] = node
+            self._targets(target, node, scope, node.value, "assign")
+        if single and isinstance(node.targets[0], ast.Name):
+            self.assigns.append((node.targets[0].id, node.value, node, scope, self._guards > 0))
+        if scope.kind == "module" and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            self._all(node.value)
+
+    def _ann_assign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        self.child(node, node.annotation, scope)
+        if node.value is not None:
+            self.child(node, node.value, scope)
+        self.parents[node.target] = node
+        self._targets(node.target, node, scope, node.value, "assign")
+        if node.value is not None and isinstance(node.target, ast.Name):
+            self.assigns.append((node.target.id, node.value, node, scope, self._guards > 0))
+
+    def _aug_assign(self, node: ast.AugAssign, scope: Scope) -> None:
+        self.child(node, node.value, scope)
+        self.parents[node.target] = node
+        if isinstance(node.target, ast.Name):
+            self.loads[node.target.id].append(Load(node.target, scope))
+            if scope.kind == "module" and node.target.id == "__all__":
+                self._all(node.value)
+        self._targets(node.target, node, scope, None, "other")
+
+    def _all(self, value: ast.expr) -> None:
+        if isinstance(value, (ast.List, ast.Tuple)):
+            self.all_names.update(e.value for e in value.elts
+                                  if isinstance(e, ast.Constant) and isinstance(e.value, str))
+
+    def _for(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        self.child(node, node.iter, scope)
+        self.parents[node.target] = node
+        self._targets(node.target, node, scope, None, "other")
+        self.each(node, node.body, scope)
+        self.each(node, node.orelse, scope)
+
+    def _with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        for item in node.items:
+            self.parents[item] = node
+            self.child(item, item.context_expr, scope)
+            if item.optional_vars is not None:
+                self.parents[item.optional_vars] = item
+                self._targets(item.optional_vars, node, scope, item.context_expr, "with")
+        self.each(node, node.body, scope)
+
+    # -- guards ---------------------------------------------------------------------------------------------------
+    def _try(self, node: ast.Try, scope: Scope) -> None:
+        guarded = _catches_import_error(node)
+        self._guards += guarded
+        self.children(node, scope)
+        self._guards -= guarded
+
+    def _if(self, node: ast.If, scope: Scope) -> None:
+        guarded = _is_version_check(node.test)
+        self._guards += guarded
+        self.children(node, scope)
+        self._guards -= guarded
+
+    # -- reads ----------------------------------------------------------------------------------------------------
+    def _call(self, node: ast.Call, scope: Scope) -> None:
+        self.calls.append((node, scope))
+        self.children(node, scope)
+
+    def _attribute(self, node: ast.Attribute, scope: Scope) -> None:
+        root = chain_root(node)
+        if root is None:
+            self.children(node, scope)
+            return
+        # A pure chain holds nothing else to walk: record its parts' parents, its root read, and the chain.
+        parents = self.parents
+        statement = self._statement
+        inner: ast.AST = node
+        while isinstance(inner, ast.Attribute):
+            parents[inner.value] = inner
+            if statement is not None:
+                self.statement_of[inner.value] = statement
+            inner = inner.value
+        self.loads[root.id].append(Load(root, scope))
+        if isinstance(node.ctx, ast.Load):
+            self.chains.append((node, root, scope))
+
+    # -- settling -------------------------------------------------------------------------------------------------
+    def finish(self) -> ModuleAnalysis:
+        self._apply_declarations()
+        analysis = ModuleAnalysis(
+            tree=self.tree, module_scope=self.module_scope, scopes=self.scopes, parents=self.parents, bindings=[],
+            refs=[], loads=self.loads, calls=self.calls, attribute_events=self.attribute_events,
+            all_names=frozenset(self.all_names), statement_of=self.statement_of)
+        analysis._scope_for_child = self.scope_for_child
+        analysis._star = self.star
+        by_scope: dict[tuple[Scope, str], list[Binding]] = defaultdict(list)
+        analysis._bindings_by_scope = by_scope
+        for name, qualified, statement, alias, scope, guarded, submodule in self.imports:
+            # A guard matters for contrib imports (TF 1 and TF 2 branches); `import tensorflow` under a version
+            # check or ImportError fallback is still tensorflow.
+            guarded = guarded and canonical(submodule or qualified) is not None
+            binding = Binding(name, qualified, statement, alias, self._owning(scope, name), guarded, submodule)
+            analysis.bindings.append(binding)
+            by_scope[(binding.scope, name)].append(binding)
+        self._aliases(analysis, by_scope)
+        self._resolve(analysis)
+        return analysis
+
+    def _owning(self, scope: Scope, name: str) -> Scope:
+        if name in scope.globals:
+            return self.module_scope
+        if name in scope.nonlocals:
+            for outer in scope.chain():
+                if outer is not scope and outer.kind == "function" and name in outer.events:
+                    return outer
+        return scope
+
+    def _apply_declarations(self) -> None:
+        """`global x` in a function makes its bindings of x the module's; `nonlocal x` the enclosing function's."""
+        for scope in list(self.scopes.values()):
+            for name in scope.globals:
+                events = scope.events.pop(name, None)
+                if events:
+                    self.module_scope.events[name].extend(events)
+            for name in scope.nonlocals:
+                events = scope.events.pop(name, None)
+                if events:
+                    target = self._owning(scope, name)
+                    target.events[name].extend(events)
+
+    def _aliases(self, analysis: ModuleAnalysis, by_scope: dict[tuple[Scope, str], list[Binding]]) -> None:
+        """`tfe = tf.contrib.eager`, `Checkpoint = tfe.Checkpoint`: the name becomes a binding of what it names.
+
+        Repeated until nothing changes, so an alias of an alias resolves too."""
+        pending = [a for a in self.assigns if dotted(a[1]) is not None]
+        changed = True
+        while pending and changed:
+            changed = False
+            for item in list(pending):
+                name, value, statement, scope, guarded = item
+                chain = dotted(value)
+                assert chain is not None
+                head, _, rest = chain.partition(".")
+                source = analysis.binding_of(head, scope)
+                if source is None:
+                    continue
+                qualified = source.qualified + ("." + rest if rest else "")
+                if canonical(qualified) is None and kind_of(qualified) is None:
+                    pending.remove(item)
+                    continue
+                owner = self._owning(scope, name)
+                binding = Binding(name, qualified, statement, None, owner, guarded or source.guarded)
+                analysis.bindings.append(binding)
+                by_scope[(owner, name)].append(binding)
+                pending.remove(item)
+                changed = True
+
+    def _resolve(self, analysis: ModuleAnalysis) -> None:
+        names = {b.name for b in analysis.bindings} | {"tf", "tensorflow"}
+        calls = {id(call.func): call for call, _ in self.calls}
+        alias_values = {id(b.statement.value) for b in analysis.bindings  # type: ignore[attr-defined]
+                        if b.is_assignment}
+        candidates: list[tuple[ast.Name | ast.Attribute, ast.Name, Scope]] = [
+            (node, root, scope) for node, root, scope in self.chains if root.id in names]
+        chained_roots = {id(root) for _, root, _ in self.chains}
+        for name in names:
+            for load in self.loads.get(name, ()):
+                if id(load.node) not in chained_roots:
+                    candidates.append((load.node, load.node, load.scope))
+        for node, root, scope in candidates:
+            binding = analysis.binding_of(root.id, scope)
+            if binding is None:
+                if isinstance(node, ast.Attribute) and ".contrib" in (dotted(node) or ""):
+                    analysis.unresolved_contrib.append(node)
+                continue
+            chain = dotted(node) or root.id
+            qualified = binding.qualified + chain[len(root.id):]
             # `tfe.Checkpoint.restore` is a use of the `tfe.Checkpoint` row: point the reference at that prefix.
-            while lookup(qualified) is None and isinstance(node, cst.Attribute) and canonical(qualified) is not None:
+            target: ast.Name | ast.Attribute = node
+            while lookup(qualified) is None and isinstance(target, ast.Attribute) and canonical(qualified):
                 prefix = qualified.rsplit(".", 1)[0]
                 if lookup(prefix) is None:
                     break
-                node, qualified = node.value, prefix  # type: ignore[assignment]
-            result.refs.append(Ref(node, root, qualified, binding, scopes, result.calls_by_func.get(node), in_alias))
-        return result
-
-    def _shadowed(self, name: str, scopes: tuple[ScopeNode, ...], bound_before: bool) -> bool:
-        """True when the load certainly reads a binding of `name` that no tensorflow import or alias made."""
-        if self.result.complex_scoping or name in self._global_names:
-            return False
-        owner = self.result.owner_scope(name, scopes)
-        if owner is None or any(b.scope is owner for b in self._roots[name]):
-            return False
-        # A class body reads a module-level name until its own assignment has run: only a later read is shadowed.
-        return not isinstance(owner, cst.ClassDef) or (owner is scopes[0] and bound_before)
-
-    def _resolve(self, name: str, scopes: tuple[ScopeNode, ...]) -> Binding | None:
-        # A name some function declares `global` may be rebound there: such a file has complex scoping, and what
-        # resolves here is checked again by ScopeProvider, which sees the module-level rebinding.
-        owner = self.result.owner_scope(name, scopes)
-        if owner is None:
-            return None
-        candidates = [b for b in self._roots[name] if b.scope is owner]
-        if not candidates or len({b.qualified for b in candidates}) != 1:
-            return None
-        # Every binding of the name in that scope must be this import (a reassignment makes it unknowable).
-        if self._binding_count(name, owner) != len(candidates):
-            return None
-        return candidates[0]
-
-    def _binding_count(self, name: str, scope: ScopeNode) -> int:
-        counts = self._counts.get(scope)
-        return counts.get(name, 0) if counts else 0
+                target, qualified = target.value, prefix  # type: ignore[assignment]
+            analysis.refs.append(Ref(target, root, qualified, binding, scope, calls.get(id(target)),
+                                     id(target) in alias_values))
+        analysis.refs.sort(key=lambda ref: (ref.node.lineno, ref.node.col_offset))
 
 
-def analyze(module: cst.Module) -> ModuleAnalysis:
-    result = _Collector(module).run()
-    if result.complex_scoping and result.refs:
-        _recheck_with_scope_provider(result)
-    return result
-
-
-def _recheck_with_scope_provider(result: ModuleAnalysis) -> None:
-    """Keep only the references LibCST's scope analysis also resolves to exactly one tensorflow binding."""
-    from libcst.metadata import MetadataWrapper, ScopeProvider
-
-    wrapper = MetadataWrapper(result.module, unsafe_skip_copy=True)
-    scopes = wrapper.resolve(ScopeProvider)
-    kept: list[Ref] = []
-    for ref in result.refs:
-        scope = scopes.get(ref.root)
-        if scope is None:
-            continue
-        assignments = scope[ref.root.value]
-        nodes = {getattr(a, "node", None) for a in assignments}
-        if assignments and nodes <= {ref.binding.statement, ref.binding.alias} | _assign_targets(ref.binding):
-            kept.append(ref)
-    result.refs = kept
-    result.used_scope_provider = True
-
-
-def _assign_targets(binding: Binding) -> set[cst.CSTNode]:
-    if isinstance(binding.statement, cst.Assign):
-        return {t.target for t in binding.statement.targets}
-    return set()
+def analyze(tree: ast.Module, extra_uses: frozenset[str] = frozenset()) -> ModuleAnalysis:
+    walker = _Walker(tree)
+    walker.walk(tree, walker.module_scope)
+    analysis = walker.finish()
+    analysis.extra_uses = extra_uses
+    return analysis

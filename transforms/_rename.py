@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 from ._analysis import Ref
-from ._base import MigrationContext
+from ._context import MigrationContext, display
 from ._symbols import Symbol
 
 
-def rewrite_rows(context: MigrationContext, code: str,
-                 target: Callable[[Ref, Symbol], str] = lambda ref, symbol: symbol.tf2 or "") -> list[Ref]:
-    """Points every resolved reference to a row of `code` at its TF 2 home, with the row's keyword renames."""
-    done: list[Ref] = []
+def names_the_symbol(ref: Ref) -> bool:
+    """A read of a name bound to the symbol by an assignment (`Checkpoint = tfe.Checkpoint` ... `Checkpoint(...)`):
+    the assignment's value is rewritten instead, so the name keeps working wherever it is read or imported."""
+    return ref.node is ref.root and ref.binding.is_assignment
+
+
+def rows_of(context: MigrationContext, code: str) -> list[tuple[Ref, Symbol]]:
+    """The file's references to rows of `code` that have a TF 2 home and may be rewritten."""
+    found = []
     for ref in context.analysis.refs:
         symbol = ref.symbol
-        if symbol is None or symbol.code != code or symbol.tf2 is None or ref.in_alias or ref.binding.guarded:
+        if symbol is None or symbol.code != code or symbol.tf2 is None or ref.binding.guarded:
             continue
-        if not context.can_write_tensorflow():
-            context.report("TFC900", ref.node, f"{_dotted(ref)} needs tf.{symbol.tf2}, but `tf` is bound to something "
-                           "else in this file; import tensorflow and rewrite it by hand")
+        if names_the_symbol(ref):
             continue
-        context.replace_ref(ref, target(ref, symbol))
+        found.append((ref, symbol))
+    return found
+
+
+def rewrite_rows(context: MigrationContext, code: str,
+                 target: Callable[[Ref, Symbol], str] = lambda ref, symbol: symbol.tf2 or "",
+                 only: set[int] | None = None) -> list[Ref]:
+    """Points every reference to a row of `code` (or, given `only`, those of them) at its TF 2 home, with the row's
+    keyword renames and note."""
+    done: list[Ref] = []
+    for ref, symbol in rows_of(context, code):
+        if only is not None and id(ref) not in only:
+            continue
+        if ref.call is not None and passes_any(ref.call, symbol.unless):
+            context.report(code, ref.node, f"{display(ref)}: {symbol.unless_message}")
+            continue
+        if not context.replace_ref(ref, target(ref, symbol), code):
+            continue
         if ref.call is not None and symbol.kwargs:
             context.rename_keywords(ref.call, symbol.kwargs)
         if symbol.message:
-            context.report(code, ref.node, symbol.message, fixed=True)
+            context.report(code, ref.node, symbol.message, "note")
         done.append(ref)
     return done
 
 
-def _dotted(ref: Ref) -> str:
-    return "tf." + (ref.contrib or ref.qualified)
+def passes_any(call: ast.Call, arguments: tuple[tuple[str, int | None], ...]) -> bool:
+    """The call passes one of these (keyword, positional index) arguments, or may (through `*args`/`**kwargs`)."""
+    if not arguments:
+        return False
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return True
+    keywords = {k.arg for k in call.keywords}
+    return any(name in keywords or (index is not None and index < len(call.args)) for name, index in arguments)

@@ -1,20 +1,23 @@
 """TFC102: `tf.contrib.checkpoint.CheckpointManager` -> `tf.train.CheckpointManager`.
 
-The class moved unchanged, but 1.12-era `manager.save(session)` took a session first; TF 2 (like 1.13+) reads that
-argument as `checkpoint_number`. A `session=` keyword is always dropped. A first positional argument is dropped only
-in a file that runs sessions (where it is one); elsewhere it may be a 1.13+ checkpoint number, so it stays and a
-finding asks the user to check. Every drop is reported so the user can check where the save happens.
+The class moved unchanged, but TF 1.12's `manager.save(session=None, checkpoint_number=None)` took a session first,
+and TF 1.13 on (TF 2 too) reads that first argument as `checkpoint_number`, "an optional integer, or an
+integer-dtype Variable or Tensor". So a first positional argument is dropped only where it is provably a session
+(bound to a `Session(...)` construction or a `with ... as sess` of one); anything else may be the checkpoint number,
+which names the files (`ckpt-30`), and stays. A `session=` keyword is always dropped (TF 2 rejects it). Every drop
+is shown by default, so that the user can check where the save happens.
 """
 
 from __future__ import annotations
 
+import ast
 
-from ._analysis import dotted_name
-from ._base import MigrationContext, MigrationRule
+from ._context import MigrationContext
 from ._rename import rewrite_rows
+from ._rule import Rule
 
 
-class CheckpointManagerRename(MigrationRule):
+class CheckpointManagerRename(Rule):
     CODE = "TFC102"
     NAME = "contrib-checkpoint-manager"
     SUMMARY = "tf.contrib.checkpoint.CheckpointManager becomes tf.train.CheckpointManager"
@@ -25,46 +28,44 @@ class CheckpointManagerRename(MigrationRule):
             "import tensorflow as tf\n\nmanager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\n",
         ),
         (
-            "import tensorflow as tf\nfrom tensorflow.contrib.checkpoint import CheckpointManager\n\n"
-            "sess = tf.Session()\nmanager = CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save(sess)\n",
-            "import tensorflow as tf\n\n"
-            "sess = tf.Session()\nmanager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save()\n",
+            # A real session, passed as TF 1.12 did: dropped.
+            "import tensorflow as tf\n\nsess = tf.Session()\n"
+            "manager = tf.contrib.checkpoint.CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save(sess)\n",
+            "import tensorflow as tf\n\nsess = tf.Session()\n"
+            "manager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\nmanager.save()\n",
         ),
         (
-            # No sessions in this file: `step` may be a checkpoint number, so it stays (and is reported).
-            "import tensorflow as tf\n\nmanager = tf.contrib.checkpoint.CheckpointManager(ckpt, d, 3)\n"
-            "manager.save(step)\n",
-            "import tensorflow as tf\n\nmanager = tf.train.CheckpointManager(ckpt, d, 3)\nmanager.save(step)\n",
+            # The checkpoint number, in a file that runs sessions too: kept (it names the files ckpt-30, ckpt-60).
+            "import tensorflow as tf\n\nwith tf.compat.v1.Session() as sess:\n"
+            "    manager = tf.contrib.checkpoint.CheckpointManager(ckpt, d, max_to_keep=3)\n"
+            "    manager.save(global_step)\n",
+            "import tensorflow as tf\n\nwith tf.compat.v1.Session() as sess:\n"
+            "    manager = tf.train.CheckpointManager(ckpt, d, max_to_keep=3)\n"
+            "    manager.save(global_step)\n",
         ),
     )
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
         rewritten = rewrite_rows(context, cls.CODE)
-        calls = {ref.call for ref in rewritten if ref.call is not None}
-        if not calls:
+        if not rewritten:
             return
-        managers = {(a.target, a.scopes[0]) for a in context.analysis.assignments if a.value in calls}
-        for method_call in context.analysis.method_calls:
-            if method_call.method != "save":
+        model = context.checkpoints
+        calls = {ref.call for ref in rewritten}
+        aliases = {context.analysis.statement_of.get(ref.node) for ref in rewritten if ref.in_alias}
+        for manager in model.of_kind("manager"):
+            if manager.call not in calls and manager.ref.binding.statement not in aliases:
                 continue
-            key = dotted_name(method_call.receiver)
-            owner = context.analysis.owner_scope(key.split(".")[0], method_call.scopes) if key else None
-            if (key, owner) not in managers and not (key and key.startswith("self.")
-                                                     and any(k == key for k, _ in managers)):
-                continue
-            args = method_call.call.args
-            doomed = [a for a in args if a.keyword is not None and a.keyword.value == "session"]
-            if args and args[0].keyword is None and not args[0].star:
-                if context.analysis.session_mode:
-                    doomed.append(args[0])
-                else:
-                    context.report(cls.CODE, method_call.call, "CheckpointManager.save's first argument is "
-                                   "checkpoint_number in TF 2 (it was a session in TF 1.12); check that this one is "
-                                   "a number, or drop it")
-            if doomed:
-                context.drop_args(method_call.call, doomed)
-                context.report(cls.CODE, method_call.call, "dropped the session argument of CheckpointManager.save: "
-                               "TF 2 saves eagerly; check that this save still runs where you expect", fixed=True)
-
-
+            for method_call in model.calls_on(manager, "save"):
+                call = method_call.call
+                doomed: list[ast.AST] = [k for k in call.keywords if k.arg == "session"]
+                first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+                if first is not None and model.is_session(first, method_call.scope):
+                    doomed.append(first)
+                elif first is not None and "sess" in context.source.segment(first).lower():
+                    context.report(cls.CODE, first, "CheckpointManager.save's first argument is checkpoint_number "
+                                   "in TF 2 (it was a session in TF 1.12); if this is a session, drop it")
+                if doomed:
+                    context.drop_args(call, doomed)
+                    context.report(cls.CODE, call, "dropped the session argument of CheckpointManager.save (TF 2 "
+                                   "saves eagerly); check that this save still runs where you expect", "note")

@@ -8,11 +8,12 @@ Reached through `tf.contrib.framework`, `tf.contrib.slim`, or a direct `from ...
 
 from __future__ import annotations
 
-from ._base import MigrationContext, MigrationRule
+from ._context import MigrationContext
 from ._rename import rewrite_rows
+from ._rule import Rule
 
 
-class CheckpointUtilities(MigrationRule):
+class CheckpointUtilities(Rule):
     CODE = "TFC103"
     NAME = "contrib-checkpoint-utilities"
     SUMMARY = "contrib framework checkpoint helpers become tf.train.* (checkpoint_dir= becomes ckpt_dir_or_file=)"

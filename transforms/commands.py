@@ -2,8 +2,9 @@
 
     python -m libcst.tool codemod -x --no-format tfckpt_codemod.transforms.commands.CheckpointConstructor src/
 
-Kept apart from the rules because `libcst.codemod` imports all of `libcst.matchers` (about half a second), which
-the tool's own runs never need.
+The classes are made from the registry, one per rule, named like the rule; the import passes run after the rule,
+as they do in every migration. Kept apart from the rules because `libcst.codemod` imports all of
+`libcst.matchers`, which the tool's own runs never need.
 """
 
 from __future__ import annotations
@@ -13,27 +14,22 @@ import sys
 import libcst as cst
 from libcst.codemod import CodemodCommand
 
-from ._base import MigrationRule
-from .checkpoint_constructor import CheckpointConstructor as _CheckpointConstructor
-from .checkpoint_manager import CheckpointManagerRename as _CheckpointManagerRename
-from .checkpoint_utilities import CheckpointUtilities as _CheckpointUtilities
-from .contrib_imports import ContribImports as _ContribImports
-from .python_state import PythonStateRename as _PythonStateRename
-from .remaining_contrib import RemainingContrib as _RemainingContrib
-from .restore_expect_partial import RestoreExpectPartial as _RestoreExpectPartial
-from .unsupported_symbols import UnsupportedSymbols as _UnsupportedSymbols
-from .version_guarded_imports import VersionGuardedImports as _VersionGuardedImports
+from . import PASSES_REGISTRY, RULES_REGISTRY, _load, all_rules, is_pass
+from ._rule import Rule
 
 
-def _command(rule: type[MigrationRule]) -> type[CodemodCommand]:
+def _command(rule: type[Rule]) -> type[CodemodCommand]:
     def transform_module_impl(self: CodemodCommand, tree: cst.Module) -> cst.Module:
-        from ._pipeline import migrate_module
+        from tfckpt_codemod.engine import migrate_source
 
         filename = self.context.filename or "<stdin>"
-        migration = migrate_module(tree, (rule,), path=filename)
-        for finding in migration.findings:
+        passes = tuple(r for r in all_rules() if is_pass(r))
+        result = migrate_source(tree.bytes, filename, rules=(rule, *passes))
+        for finding in result.findings:
             self.warn(finding.render(filename))
-        return migration.module
+        if result.error is not None:
+            raise ValueError(result.error)
+        return cst.parse_module(result.new) if result.new is not None else tree
 
     return type(rule.__name__, (CodemodCommand,), {
         "DESCRIPTION": f"{rule.CODE}: {rule.SUMMARY}",
@@ -43,12 +39,6 @@ def _command(rule: type[MigrationRule]) -> type[CodemodCommand]:
     })
 
 
-CheckpointConstructor = _command(_CheckpointConstructor)
-CheckpointManagerRename = _command(_CheckpointManagerRename)
-CheckpointUtilities = _command(_CheckpointUtilities)
-PythonStateRename = _command(_PythonStateRename)
-RestoreExpectPartial = _command(_RestoreExpectPartial)
-UnsupportedSymbols = _command(_UnsupportedSymbols)
-VersionGuardedImports = _command(_VersionGuardedImports)
-RemainingContrib = _command(_RemainingContrib)
-ContribImports = _command(_ContribImports)
+for _entry in (*RULES_REGISTRY, *PASSES_REGISTRY):
+    _rule = _load(_entry)
+    setattr(sys.modules[__name__], _rule.__name__, _command(_rule))

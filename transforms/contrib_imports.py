@@ -1,143 +1,229 @@
-"""TFC201: remove the contrib checkpoint imports (and `tfe = tf.contrib.eager` aliases) that nothing uses any more.
+"""TFC201: remove the contrib checkpoint imports and aliases that nothing reads after the rewrites.
 
-An import of `tensorflow.contrib` fails on TF 2 even when unused, so a contrib checkpoint import that no code uses
-after the rewrites goes. "Uses" is counted by name over the whole file, every scope included: a name that is still
-read anywhere keeps its import, so a import is never removed from under a use. Version-guarded imports are left
-alone (TFC902). `import tensorflow as tf` is added by the rewrite that needs it, so `--ignore TFC201` never leaves
-a file with an unbound `tf`.
+An import of `tensorflow.contrib` fails on TF 2 even when unused, so a contrib checkpoint import that no code reads
+after the rewrites goes. This runs after every rule, as a fixed final pass: a read counts when it may see the
+binding (as Python resolves the name) and is not inside something a rewrite replaced, so a name still read
+anywhere keeps its import, and one run reaches the fixpoint. A name that IPython lines of a notebook mention counts
+as read.
+
+Module-level names are public: another module may import them. So a module-level contrib name is only removed
+when no other module of the project imports it and it is not in `__all__`; otherwise it stays, reported (TFC903),
+since it fails on TF 2. (Names bound to a symbol with a TF 2 home never get here: their value is migrated.)
+Version-guarded imports are left alone (TFC902).
 """
 
 from __future__ import annotations
 
+import ast
+import os
+import re
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
-import libcst as cst
+from ._analysis import Binding
+from ._context import MigrationContext
+from ._rule import FactInput, Facts, Rule
+from ._source import file_key
+from ._symbols import CHECKPOINT_MODULES, lookup
 
-from ._analysis import Binding, ModuleAnalysis
-from ._base import MigrationContext, MigrationRule
-from ._symbols import CHECKPOINT_MODULES, canonical, lookup
+_FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^#\r\n]*)", re.MULTILINE)
+_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([^#\r\n]*)", re.MULTILINE)
 
 
-def _in_scope(qualified: str) -> bool:
-    contrib = canonical(qualified)
+def module_basename(path: str) -> str:
+    """What other modules import this file as, at the last dotted step: `pkg/common.py` -> `common`."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(os.path.abspath(path))) if stem == "__init__" else stem
+
+
+class ImportedNames(Facts):
+    """Which names each project file imports from which modules (by the module's last dotted step).
+
+    Read from the bytes with a pattern rather than parsed: it runs over every file of the project, and a wrong
+    guess only ever keeps a name (an import it cannot read, like a parenthesized list, counts as importing all)."""
+
+    TRIGGERS = ((b"import",),)
+
+    @staticmethod
+    def collect(source: FactInput) -> frozenset[tuple[str, str, int]]:
+        data = source.data
+        found: set[tuple[str, str, int]] = set()
+        for match in _FROM.finditer(data):
+            module, names = match.group(1).decode("ascii", "replace"), match.group(2).strip()
+            line = data.count(b"\n", 0, match.start()) + 1
+            last = module.rstrip(".").rsplit(".", 1)[-1]
+            if names.startswith(b"(") and b")" not in names or names.endswith(b"\\") or names == b"*":
+                if last:
+                    found.add((last, "*", line))
+                continue
+            for part in names.strip(b"()").split(b","):
+                name = part.strip().split()[0].decode("ascii", "replace") if part.strip() else ""
+                if name:
+                    if last:
+                        found.add((last, name, line))
+                    found.add((name, "*", line))  # `from pkg import common` imports the module itself
+        for match in _IMPORT.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            for part in match.group(1).split(b","):
+                words = part.strip().split()
+                if words:
+                    found.add((words[0].decode("ascii", "replace").rsplit(".", 1)[-1], "*", line))
+        return frozenset(found)
+
+    @staticmethod
+    def combine(collected: Sequence[tuple[str, Any]]) -> dict[str, dict[str, list[tuple[str, int]]]]:
+        importers: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
+        for path, facts in collected:
+            for module, name, line in facts:
+                places = importers[module][name]
+                if len(places) < 3:
+                    places.append((path, line))
+        return {module: dict(names) for module, names in importers.items()}
+
+    @staticmethod
+    def for_file(combined: dict[str, dict[str, list[tuple[str, int]]]], path: str
+                 ) -> dict[str, list[tuple[str, int]]]:
+        return combined.get(module_basename(path), {})
+
+
+def _in_scope(binding: Binding) -> bool:
+    contrib = binding.contrib
     if contrib is None:
         return False
     module = ".".join(contrib.split(".")[:2])
-    return module in CHECKPOINT_MODULES or lookup(qualified) is not None
+    return module in CHECKPOINT_MODULES or lookup(binding.submodule or binding.qualified) is not None
 
 
-class ContribImports(MigrationRule):
+class ContribImports(Rule):
     CODE = "TFC201"
     NAME = "unused-contrib-imports"
     SUMMARY = "contrib checkpoint imports and aliases that nothing uses any more are removed"
+    FACTS = ImportedNames
+    EMITS = (("TFC903", "public-contrib-name",
+              "module-level contrib name that other modules may import: kept and reported (it fails on TF 2)"),)
     VALID = (
         # Still used by code the tool does not rewrite: kept.
-        "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\nsaver = tfe.Saver(variables)\n",
+        "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\nx = tfe.restore_variables_on_create(p)\n",
         "import tensorflow.contrib.layers as layers\n",
     )
     INVALID = (
         (
-            "import tensorflow as tf\nfrom tensorflow.contrib.eager.python import tfe\n\nckpt = tfe.Checkpoint(m=m)\n",
-            "import tensorflow as tf\n\nckpt = tf.train.Checkpoint(m=m)\n",
+            "import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n",
+            "import tensorflow as tf\n",
         ),
         (
-            "import tensorflow as tf\ntfe = tf.contrib.eager\n\nckpt = tfe.Checkpoint(m=m)\n",
-            "import tensorflow as tf\n\nckpt = tf.train.Checkpoint(m=m)\n",
+            "import tensorflow as tf\n\n\ndef main():\n    tfe = tf.contrib.eager\n    return 1\n",
+            "import tensorflow as tf\n\n\ndef main():\n    return 1\n",
         ),
         (
-            "from tensorflow.contrib.checkpoint import CheckpointManager, NoDependency\n\n"
-            "m = CheckpointManager(c, d, 1)\nx = NoDependency(y)\n",
-            "from tensorflow.contrib.checkpoint import NoDependency\nimport tensorflow as tf\n\n"
-            "m = tf.train.CheckpointManager(c, d, 1)\nx = NoDependency(y)\n",
+            "from tensorflow.contrib.checkpoint import CheckpointManager, NoDependency\n\nx = NoDependency(y)\n",
+            "from tensorflow.contrib.checkpoint import NoDependency\n\nx = NoDependency(y)\n",
         ),
     )
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
         analysis = context.analysis
-        consumed: dict[str, int] = defaultdict(int)
-        for ref in analysis.refs:
-            if ref.node in context.consumed:
-                consumed[ref.root.value] += 1
-        resolved: dict[str, int] = defaultdict(int)
-        for ref in analysis.refs:
-            resolved[ref.root.value] += 1
-        doomed: dict[cst.CSTNode, set[cst.ImportAlias]] = defaultdict(set)
+        importers = context.project(cls) or {}
+        doomed: dict[ast.stmt, set[ast.alias]] = defaultdict(set)
+        migrated_aliases = {analysis.statement_of.get(ref.node) for ref in analysis.refs
+                            if ref.in_alias and context.is_replaced(ref.node)}
         for binding in analysis.bindings:
-            if binding.guarded or not _in_scope(binding.submodule or binding.qualified):
+            if binding.guarded or not _in_scope(binding) or binding.statement in migrated_aliases:
+                continue
+            if context.is_replaced(binding.statement):
                 continue
             if binding.submodule is not None:
-                cls._plan_bare_submodule(context, binding, consumed)
+                _bare_submodule(context, binding)
                 continue
-            if _live_loads(analysis, binding.name) > consumed.get(binding.name, 0):
-                if binding.is_alias_assignment:
-                    context.report("TFC900", binding.statement, f"`{binding.name}` still names tf."
-                                   f"{canonical(binding.qualified)}, which TF 2 does not have; migrate its other "
-                                   "uses by hand, then delete this alias")
-                elif _live_loads(analysis, binding.name) > resolved[binding.name]:
-                    # Some reads could not be tied to this import (rebound, `del`, `global`, read before the
-                    # import): they were left alone, and nothing else would say so.
-                    context.report("TFC900", binding.statement, f"`{binding.name}` is imported from tf."
-                                   f"{canonical(binding.qualified)} but also bound otherwise in this file, so its "
-                                   "uses were left alone; migrate them by hand, then remove this import")
+            reads = _live_reads(context, binding)
+            if reads:
+                _report_kept(context, binding, reads)
                 continue
-            if binding.is_alias_assignment:
-                context.edit(binding.statement, lambda node: cst.RemoveFromParent())
+            public = _public(context, binding, importers)
+            if public is not None:
+                context.report("TFC903", binding.statement, f"`{binding.name}` (tf.{binding.contrib}) is unused "
+                               f"here but {public}; it fails on TF 2: migrate those uses, then delete it")
+                continue
+            if binding.is_assignment:
+                context.remove_statement(binding.statement)
             elif binding.alias is not None:
                 doomed[binding.statement].add(binding.alias)
         for statement, aliases in doomed.items():
-            context.edit(statement, _without(statement, aliases))
-
-    @classmethod
-    def _plan_bare_submodule(cls, context: MigrationContext, binding: Binding, consumed: dict[str, int]) -> None:
-        """`import tensorflow.contrib.eager` binds `tensorflow`: drop the submodule, keep the name if still read."""
-        analysis = context.analysis
-        submodule = binding.submodule or ""
-        through = [r for r in analysis.refs if r.binding is binding and r.qualified.startswith(submodule)]
-        if any(r.node not in context.consumed for r in through) or binding.alias is None:
-            return
-        others_bind_name = any(b is not binding and b.name == binding.name and b.submodule is None
-                               for b in analysis.bindings)
-        still_read = _live_loads(analysis, binding.name) > consumed.get(binding.name, 0)
-        if still_read and not others_bind_name:
-            # The edit goes on the statement: the analysis does not descend into import aliases, so an edit planned
-            # on the alias itself would never be reached when the plan is applied.
-            context.edit(binding.statement, _renamed(binding.statement, binding.alias, binding.name))
-        else:
-            context.edit(binding.statement, _without(binding.statement, {binding.alias}))
+            _remove_aliases(context, statement, aliases)
 
 
-def _live_loads(analysis: ModuleAnalysis, name: str) -> int:
-    """Reads of `name` that may be the import: a parameter or local of the same name does not keep it."""
-    return analysis.name_loads.get(name, 0) - analysis.shadowed_loads.get(name, 0)
+def _report_kept(context: MigrationContext, binding: Binding, reads: int) -> None:
+    """A contrib name that stays fails on TF 2 where it is bound: say so there, with where it is still read."""
+    analysis = context.analysis
+    resolved = [ref for ref in analysis.refs if ref.binding is binding and not context.is_replaced(ref.node)]
+    if binding.is_assignment:
+        context.report("TFC900", binding.statement, f"`{binding.name}` still names tf.{binding.contrib}, which TF 2 "
+                       "does not have; migrate its other uses by hand, then delete this alias")
+    elif reads > len(resolved) + (binding.name in analysis.extra_uses):
+        # Some reads could not be tied to this import (rebound, `del`, `global`, read before the import): they
+        # were left alone, and nothing else would say so.
+        context.report("TFC900", binding.statement, f"`{binding.name}` is imported from tf.{binding.contrib} but "
+                       "also bound otherwise in this file, so its uses were left alone; migrate them by hand, then "
+                       "remove this import")
+    else:
+        lines = sorted({ref.node.lineno for ref in resolved})
+        where = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+        uses = (f"line{'s' if len(lines) != 1 else ''} {where}" if lines
+                else "notebook lines no parser reads (IPython lines, cells that do not parse)")
+        context.report("TFC900", binding.statement, f"`{binding.name}` (tf.{binding.contrib}) is still imported for "
+                       f"its uses at {uses}; this import fails on TF 2 until they are migrated")
 
 
-def _renamed(statement: cst.CSTNode, alias: cst.ImportAlias, name: str):  # type: ignore[no-untyped-def]
-    """`import tensorflow.contrib.eager` -> `import tensorflow`, for the one alias given."""
-    assert isinstance(statement, cst.Import)
-    index = list(statement.names).index(alias)
-
-    def rename(updated: cst.CSTNode) -> cst.CSTNode:
-        assert isinstance(updated, cst.Import)
-        names = list(updated.names)
-        names[index] = names[index].with_changes(name=cst.Name(name))
-        return updated.with_changes(names=names)
-
-    return rename
+def _live_reads(context: MigrationContext, binding: Binding) -> int:
+    """Reads that may see the binding and survive the rewrites (plus notebook lines that mention the name)."""
+    analysis = context.analysis
+    count = 0
+    for load in analysis.loads.get(binding.name, ()):
+        if binding in analysis.may_read(binding.name, load.scope, load.node) and not context.is_replaced(load.node):
+            count += 1
+    if binding.name in analysis.extra_uses:
+        count += 1
+    return count
 
 
-def _without(statement: cst.CSTNode, aliases: set[cst.ImportAlias]):  # type: ignore[no-untyped-def]
-    assert isinstance(statement, (cst.Import, cst.ImportFrom))
-    keep = [index for index, alias in enumerate(statement.names) if alias not in aliases]  # type: ignore[union-attr]
+def _public(context: MigrationContext, binding: Binding, importers: dict[str, list[tuple[str, int]]]) -> str | None:
+    """Why a module-level binding must stay (None: nothing shows another module may read it)."""
+    if binding.scope is not context.analysis.module_scope:
+        return None
+    if binding.name in context.analysis.all_names:
+        return "`__all__` exports it"
+    own = file_key(context.path)
+    places = [(path, line) for key in (binding.name, "*") for path, line in importers.get(key, ())
+              if file_key(path) != own]
+    if places:
+        shown = ", ".join(f"{path}:{line}" for path, line in places[:2])
+        return f"other modules import it or this module ({shown})"
+    return None
 
-    def remove(updated: cst.CSTNode) -> cst.CSTNode | cst.RemovalSentinel:
-        assert isinstance(updated, (cst.Import, cst.ImportFrom))
-        if not keep:
-            return cst.RemoveFromParent()
-        names = [updated.names[i] for i in keep]  # type: ignore[index]
-        parenthesized = isinstance(updated, cst.ImportFrom) and updated.lpar is not None
-        if not parenthesized:
-            names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return updated.with_changes(names=names)
 
-    return remove
+def _bare_submodule(context: MigrationContext, binding: Binding) -> None:
+    """`import tensorflow.contrib.eager` binds `tensorflow`: drop the submodule, keep the name if still read."""
+    analysis = context.analysis
+    submodule = binding.submodule or ""
+    through = [r for r in analysis.refs if r.binding is binding and r.qualified.startswith(submodule)]
+    if any(not context.is_replaced(r.node) for r in through) or binding.alias is None:
+        return
+    others = any(b is not binding and b.name == binding.name and b.submodule is None and b.scope is binding.scope
+                 for b in analysis.bindings)
+    still_read = binding.name in context.written_names or any(
+        not context.is_replaced(load.node) and binding in analysis.may_read(binding.name, load.scope, load.node)
+        for load in analysis.loads.get(binding.name, ()))
+    if still_read and not others:
+        names = binding.statement.names  # type: ignore[attr-defined]
+        index = names.index(binding.alias)
+        context.keep_import_names(binding.statement, range(len(names)),  # type: ignore[arg-type]
+                                  rename=[(index, binding.name)])
+    else:
+        _remove_aliases(context, binding.statement, {binding.alias})
+
+
+def _remove_aliases(context: MigrationContext, statement: ast.stmt, aliases: set[ast.alias]) -> None:
+    names = statement.names  # type: ignore[attr-defined]
+    context.keep_import_names(statement, [i for i, alias in enumerate(names) if alias not in aliases])  # type: ignore[arg-type]

@@ -15,38 +15,91 @@ hide a real mismatch. A restore is partial by construction when
 3. its objects come through `**mapping` that was filtered (a comprehension with `if`) or grown/shrunk under a
    condition (`if include_optimizer: objects.update(optimizer=o)`);
 4. the author checks the status with `.assert_existing_objects_matched()`, the assertion made for partial restores;
-5. another file of the same run saves a checkpoint with a strict superset of its keyword names.
+5. another file of the project saves a checkpoint with a strict superset of its keyword names.
 
 Detections 2 and 5 only consider checkpoints the module restores without saving: one that saves may well restore
-its own file. Receivers are checkpoints because of what was bound to them (see `_checkpoints`), so
-`Trainer.restore(path)`, `Saver().restore(sess, p)` and Keras models are never touched, and a status is followed
+its own file. A module's own saves decide before other files' do (5 is asked only when the module saves no
+checkpoint of these names or more), and "the project" is the whole project, not the files given on the command
+line, so that a pre-commit run on one file and a CI run on the tree give the same answer.
+
+Receivers are checkpoints because of what was bound to them (see `_checkpoints`), so `Trainer.restore(path)`,
+`Saver().restore(sess, p)` and Keras models are never touched, and a status is followed
 through chained calls and through the name it is assigned to.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+import ast
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import libcst as cst
+from ._analysis import ModuleAnalysis, dotted
+from ._checkpoints import CheckpointModel, Construction, SavedCheckpoint
+from ._context import MigrationContext, Span
+from ._rule import FactInput, Facts, Rule
+from ._source import file_key
 
-from ._analysis import MethodCall, ModuleAnalysis, dotted_name
-from ._base import MigrationContext, MigrationRule
-from ._positions import Positions
-from ._checkpoints import CheckpointSite, _owner_key, checkpoint_sites
-
-# Methods of a restore status that return the status itself, so a chain of them is still the status.
-STATUS_METHODS = frozenset({"expect_partial", "assert_consumed", "assert_existing_objects_matched",
-                            "assert_nontrivial_match", "run_restore_ops", "initialize_or_restore"})
 MUTATORS = frozenset({"update", "setdefault", "pop"})
+
 CONSUMED_MESSAGE = "restore is partial but asserted consumed; decide which you mean"
 
 
-class RestoreExpectPartial(MigrationRule):
+@dataclass(frozen=True)
+class ProjectSaves:
+    """Checkpoint object names saved by the files of the project: `(path, line, names)`, in path order."""
+
+    saved: tuple[tuple[str, int, frozenset[str]], ...] = ()
+
+    def outside(self, path: str) -> list[tuple[str, int, frozenset[str]]]:
+        own = file_key(path)
+        return [entry for entry in self.saved if file_key(entry[0]) != own]
+
+
+class SavedCheckpoints(Facts):
+    """Each project file's saved checkpoints. Only files that save (`.save(`, `.write(`) can contribute."""
+
+    TRIGGERS = ((b"Checkpoint", b".save("), (b"Checkpoint", b".write("))
+    DESCRIBE = "saves checkpoints that the restores of other files were compared with"
+
+    @staticmethod
+    def collect(source: FactInput) -> tuple[SavedCheckpoint, ...]:
+        analysis = source.analysis
+        return CheckpointModel(analysis).saved_facts() if analysis is not None else ()
+
+    @staticmethod
+    def combine(collected: Sequence[tuple[str, Any]]) -> ProjectSaves:
+        """At most two entries per set of names: a restore in file F compares itself with the first save of each
+        set made outside F, which is the set's first save or, when F made it, the first save in another file.
+        That keeps every comparison (and what a worker process is sent) the size of the distinct sets, not of
+        the project."""
+        first_path: dict[frozenset[str], str] = {}
+        second: set[frozenset[str]] = set()
+        kept = []
+        for path, facts in collected:
+            for fact in facts:
+                first = first_path.get(fact.keywords)
+                if first is None:
+                    first_path[fact.keywords] = file_key(path)
+                    kept.append((path, fact.line, fact.keywords))
+                elif fact.keywords not in second and file_key(path) != first:
+                    second.add(fact.keywords)
+                    kept.append((path, fact.line, fact.keywords))
+        return ProjectSaves(tuple(kept))
+
+
+class RestoreExpectPartial(Rule):
     CODE = "TFC301"
     NAME = "restore-expect-partial"
     SUMMARY = "add .expect_partial() to checkpoint restores that are partial by construction"
+    TRIGGERS = ((b"Checkpoint", b"restore"),)
+    FACTS = SavedCheckpoints
+    EMITS = (("TFC302", "restore-asserted-consumed",
+              "a restore that is partial by construction is checked with assert_consumed(); decide which you mean"),
+             ("TFC304", "restore-missing-objects",
+              "the checkpoint given with --checkpoint holds no value for an object this restore asks for"),
+             ("TFC305", "restore-name-based-checkpoint",
+              "the checkpoint given with --checkpoint is name-based: the object-based restore falls back to names"))
     VALID = (
         # A full restore: the same object graph that was saved.
         "import tensorflow as tf\n\nsaver = tf.train.Checkpoint(model=model)\nsaver.save(save_path)\n"
@@ -84,254 +137,211 @@ class RestoreExpectPartial(MigrationRule):
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
-        analysis = context.analysis
-        sites = checkpoint_sites(analysis)
-        planned: list[tuple[MethodCall, _Reason, bool]] = []  # (restore call, reason, asserted consumed)
-        for site in sites.sites:
-            restores = site.calls("restore")
-            if not restores:
-                continue
-            site_reason: _Reason | None | bool = False  # computed once, only for sites that restore
-            for restore in restores:
-                if len(sites.owner_of.get(restore, ())) != 1:
+        model = context.checkpoints
+        project: ProjectSaves = context.project(cls) or ProjectSaves()
+        for site in model.of_kind("checkpoint"):
+            reason: Reason | None | bool = False  # computed once, only for sites that restore
+            for restore in model.calls_on(site, "restore"):
+                if len(model.receivers(restore.call)) != 1:
                     continue  # the receiver may be one of several checkpoints: no single answer
-                methods = _status_methods(analysis, restore)
-                if "expect_partial" in methods:
-                    continue
-                if site_reason is False:
-                    site_reason = _partial_reason(context, site, sites.sites)
-                reason = site_reason if isinstance(site_reason, _Reason) else None
-                if reason is None and "assert_existing_objects_matched" in methods \
+                methods = model.status_methods(restore.call, restore.scope)
+                evidence = _evidence(context, site, restore.call)
+                if evidence is not None:
+                    found = _decide_from_checkpoint(context, site, restore.call, evidence)
+                    if found is None or "expect_partial" in methods:
+                        continue
+                else:
+                    if "expect_partial" in methods:
+                        continue
+                    if reason is False:
+                        reason = partial_reason(context, site, project)
+                    found = reason if isinstance(reason, Reason) else None
+                if found is None and "assert_existing_objects_matched" in methods \
                         and "assert_consumed" not in methods:
-                    reason = _Reason("status is checked with assert_existing_objects_matched(), "
-                                     "which expects a partial restore")
-                if reason is not None:
-                    planned.append((restore, reason, "assert_consumed" in methods))
-        if not planned:
-            return
-        lines = context.positions
-        for restore, reason, consumed in planned:
-            text = reason.render(lines)
-            anchor = _anchor(restore)
-            if consumed:
-                context.report("TFC302", anchor, f"{CONSUMED_MESSAGE} ({text})")
-                continue
-            context.edit(restore.call, _append_expect_partial)
-            context.report(cls.CODE, anchor, text, fixed=True)
-            context.reasons.append(f"line {lines.line(anchor)}: {text}")
+                    found = Reason("status is checked with assert_existing_objects_matched(), which expects a "
+                                   "partial restore")
+                if found is None:
+                    continue
+                anchor = Span.attribute_name(restore.call.func)  # type: ignore[arg-type]
+                text = found.render()
+                if "assert_consumed" in methods:
+                    context.report("TFC302", anchor, f"{CONSUMED_MESSAGE} ({text})")
+                    continue
+                context.append_call(restore.call, "expect_partial")
+                context.report(cls.CODE, anchor, f"added .expect_partial(): {text}", "info")
+                context.reasons.append(f"line {restore.call.lineno}: added .expect_partial(): {text}")
 
 
-def _append_expect_partial(updated: cst.CSTNode) -> cst.CSTNode:
-    assert isinstance(updated, cst.Call)
-    return cst.Call(func=cst.Attribute(value=updated, attr=cst.Name("expect_partial")), args=[])
-
-
-def _anchor(restore: MethodCall) -> cst.CSTNode:
-    """Findings point at the word `restore`, which is what a reader looks for on the line."""
-    func = restore.call.func
-    return func.attr if isinstance(func, cst.Attribute) else restore.call
-
-
-# -- the status -------------------------------------------------------------------------------------------------------
-def _status_methods(analysis: ModuleAnalysis, restore: MethodCall) -> set[str]:
-    """Status methods called on this restore's result: chained directly, or on the name it is assigned to."""
-    methods: set[str] = set()
-    node: cst.CSTNode = restore.call
-    while True:
-        parent = analysis.parent(node)
-        grand = analysis.parent(parent) if parent is not None else None
-        if (isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in STATUS_METHODS
-                and isinstance(grand, cst.Call) and grand.func is parent):
-            methods.add(parent.attr.value)
-            node = grand
-            continue
-        break
-    statement = analysis.parent(node)
-    if isinstance(statement, cst.Assign) and statement.value is node and len(statement.targets) == 1:
-        key = dotted_name(statement.targets[0].target)
-        if key is not None:
-            owner = _owner_key(key, restore.scopes, analysis, binding=True)
-            for other in analysis.method_calls:
-                if (other.method in STATUS_METHODS and dotted_name(other.receiver) == key
-                        and _owner_key(key, other.scopes, analysis, binding=False) == owner):
-                    methods.add(other.method)
-    return methods
-
-
-# -- why a checkpoint restores only part of a file ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Reason:
-    """A one-line reason; `at_line_of` is a node whose line ends the message, known once positions are computed."""
-
-    text: str
-    at_line_of: cst.CSTNode | None = None
-
-    def render(self, lines: Positions) -> str:
-        return self.text if self.at_line_of is None else f"{self.text} at line {lines.line(self.at_line_of)}"
-
-
-def _partial_reason(context: MigrationContext, site: CheckpointSite, all_sites: list[CheckpointSite]) -> _Reason | None:
-    """The first detection that holds (1, 3, 2, 5 in the module docstring's numbering), or None."""
-    analysis = context.analysis
-    parts = [code for arg in site.call.args if arg.keyword is not None and _is_part(arg.value, analysis)
-             for code in [analysis.module.code_for_node(arg.value)]]
-    if parts:
-        shown = ", ".join(parts[:3]) + (", ..." if len(parts) > 3 else "")
-        return _Reason(f"checkpoint is built from parts of larger objects ({shown})")
-    filtered = _filtered_mapping(analysis, site)
-    if filtered is not None:
-        return filtered
-    saved = _saved_sites(analysis, all_sites)
-    if site.has_star_kwargs or not site.keywords or site in saved:
+def _evidence(context: MigrationContext, site: Construction, restore: ast.Call) -> Any | None:
+    """The one checkpoint the user gave that this restore reads, if any (and the construction's names are known)."""
+    if not context.evidence or site.star_kwargs:
         return None
-    local = [other for other in all_sites if other is not site and other in saved and not other.has_star_kwargs]
-    own = os.path.normpath(context.path)
-    remote = [(path, line, keywords) for path, line, keywords in context.project.saved
-              if os.path.normpath(path) != own]
-    if any(other.keywords == site.keywords for other in local) or any(k == site.keywords for _, _, k in remote):
-        return None  # a checkpoint with exactly these objects is saved: the restore may be complete
-    for other in local:
-        if site.keywords < other.keywords:
-            return _Reason(f"checkpoint saved with {_names(other.keywords)}", other.call)
-    for path, line, keywords in remote:
-        if site.keywords < keywords:
-            return _Reason(f"checkpoint saved with {_names(keywords)} at {path}:{line}")
+    expression = context.source.segment(restore.args[0]) if restore.args else ""
+    found = [e for e in context.evidence if e.matches(expression, context.path)]
+    return found[0] if len(found) == 1 else None
+
+
+def _decide_from_checkpoint(context: MigrationContext, site: Construction, restore: ast.Call,
+                            evidence: Any) -> Reason | None:
+    """What the user's checkpoint says about this restore: a reason for .expect_partial(), or None (full or
+    reported)."""
+    from tfckpt_codemod.checkpoint_graph import decide_restore
+
+    decision = decide_restore(evidence.inspection, site.keywords)
+    anchor = Span.attribute_name(restore.func) if isinstance(restore.func, ast.Attribute) else restore
+    if decision.kind == "name_based":
+        context.report("TFC305", anchor, f"{evidence.path} is a name-based checkpoint: {decision.reason}")
+        return None
+    if decision.kind == "missing":
+        context.report("TFC304", anchor, f"{evidence.path} holds no value for {_names(decision.missing)}: this "
+                       "restore would leave them as they are, and nothing would say so; check the checkpoint "
+                       "(--inspect-checkpoint) or the names")
+    if decision.expect_partial:
+        return Reason(f"restores {_names(decision.requested)}; the checkpoint {evidence.path} also holds "
+                      f"{_names(decision.unrequested)}")
+    if decision.kind == "full":
+        context.report(RestoreExpectPartial.CODE, anchor, f"no .expect_partial(): the checkpoint {evidence.path} "
+                       f"holds exactly {_names(decision.requested)}", "info")
     return None
 
 
-def _saved_sites(analysis: ModuleAnalysis, sites: list[CheckpointSite]) -> set[CheckpointSite]:
-    """Checkpoints saved with `save`/`write`, or through a `CheckpointManager` built on them whose `save` is called."""
-    cached = analysis.cache.get("saved_checkpoint_sites")
-    if isinstance(cached, set):
-        return cached
-    saved = {site for site in sites if site.saves}
-    by_call = {site.call: site for site in sites}
-    managers: dict[cst.Call, list[CheckpointSite]] = {}
-    for ref in analysis.refs:
-        if ref.call is None or not (ref.qualified.endswith("train.CheckpointManager")
-                                    or ref.contrib == "contrib.checkpoint.CheckpointManager"):
-            continue
-        args = ref.call.args
-        checkpoint = args[0].value if args and args[0].keyword is None and not args[0].star else next(
-            (a.value for a in args if a.keyword is not None and a.keyword.value == "checkpoint"), None)
-        if checkpoint is not None:
-            managers[ref.call] = [by_call[c] for c in _bound_calls(analysis, checkpoint, ref.scopes, by_call.keys())]
-    if managers:
-        for method_call in analysis.method_calls:
-            if method_call.method == "save":
-                for manager in _bound_calls(analysis, method_call.receiver, method_call.scopes, managers.keys()):
-                    saved.update(managers[manager])
-    analysis.cache["saved_checkpoint_sites"] = saved
-    return saved
+@dataclass(frozen=True)
+class Reason:
+    text: str
+
+    def render(self) -> str:
+        return self.text
 
 
-def _bound_calls(analysis: ModuleAnalysis, expression: cst.BaseExpression, scopes: tuple[cst.CSTNode, ...],
-                 calls: Iterable[cst.Call]) -> list[cst.Call]:
-    """The calls among `calls` that `expression` is: itself, or every value assigned to its name (else none)."""
-    known = set(calls)
-    if expression in known:
-        return [expression]  # type: ignore[list-item]
-    key = dotted_name(expression)
-    if key is None:
-        return []
-    owner = _owner_key(key, scopes, analysis, binding=False)
-    values = [a.value for a in analysis.assignments
-              if a.target == key and _owner_key(key, a.scopes, analysis, binding=True) == owner]
-    if not values or not all(value in known for value in values):
-        return []
-    return values  # type: ignore[return-value]
+def partial_reason(context: MigrationContext, site: Construction, project: ProjectSaves) -> Reason | None:
+    """The first detection that holds (1, 3, 4 before 2 and 5, in the module docstring's numbering), or None."""
+    analysis = context.analysis
+    parts = [context.source.segment(k.value) for k in site.call.keywords
+             if k.arg is not None and _is_part(k.value, analysis)]
+    if parts:
+        shown = ", ".join(parts[:3]) + (", ..." if len(parts) > 3 else "")
+        return Reason(f"the checkpoint is built from parts of larger objects ({shown})")
+    filtered = _filtered_mapping(context, site)
+    if filtered is not None:
+        return filtered
+    model = context.checkpoints
+    saved = model.saved
+    if site.star_kwargs or not site.keywords or site in saved:
+        return None
+    names = site.keywords
+    local = [other for other in saved if other is not site and not other.star_kwargs]
+    if any(other.keywords == names for other in local):
+        return None  # this module saves a checkpoint of exactly these objects: the restore may be complete
+    for other in sorted(local, key=lambda c: c.line):
+        if names < other.keywords:
+            return Reason(f"restores {_names(names)}; the checkpoint saved at line {other.line} also holds "
+                          f"{_names(other.keywords - names)}")
+    remote = project.outside(context.path)
+    if any(keywords == names for _, _, keywords in remote):
+        return None
+    for path, line, keywords in remote:
+        if names < keywords:
+            return Reason(f"restores {_names(names)}; the checkpoint saved at {path}:{line} also holds "
+                          f"{_names(keywords - names)}")
+    return None
 
 
 def _names(keywords: Iterable[str]) -> str:
     return ", ".join(sorted(keywords))
 
 
-def _is_part(expression: cst.BaseExpression, analysis: ModuleAnalysis) -> bool:
+def _is_part(expression: ast.expr, analysis: ModuleAnalysis) -> bool:
     """True for an expression that denotes a piece of a larger object (see the module docstring for the rule)."""
-    if isinstance(expression, (cst.List, cst.Tuple, cst.Set)):
-        return any(_is_part(element.value, analysis) for element in expression.elements
-                   if isinstance(element, cst.Element))
-    if isinstance(expression, cst.Dict):
-        return any(_is_part(element.value, analysis) for element in expression.elements
-                   if isinstance(element, cst.DictElement))
-    modules = analysis.import_names | {binding.name for binding in analysis.bindings}
+    if isinstance(expression, (ast.List, ast.Tuple, ast.Set)):
+        return any(_is_part(element, analysis) for element in expression.elts)
+    if isinstance(expression, ast.Dict):
+        return any(_is_part(value, analysis) for value in expression.values)
+    modules = _module_names(analysis)
     depth = 0
-    node: cst.BaseExpression = expression
+    node: ast.expr = expression
     while True:
-        if isinstance(node, cst.Subscript):
+        if isinstance(node, ast.Subscript):
             return _root_name(node) not in modules
-        if isinstance(node, cst.Call):
+        if isinstance(node, ast.Call):
             func = node.func
-            return (isinstance(func, cst.Attribute) and func.attr.value.startswith("get_")
+            return (isinstance(func, ast.Attribute) and func.attr.startswith("get_")
                     and _root_name(func.value) not in modules)
-        if isinstance(node, cst.Attribute):
+        if isinstance(node, ast.Attribute):
             depth += 1
             node = node.value
             continue
-        if isinstance(node, cst.Name):
-            if node.value in modules:
+        if isinstance(node, ast.Name):
+            if node.id in modules:
                 return False
-            return depth >= (2 if node.value in ("self", "cls") else 1)
+            return depth >= (2 if node.id in ("self", "cls") else 1)
         return False
 
 
-def _root_name(node: cst.BaseExpression) -> str | None:
+def _module_names(analysis: ModuleAnalysis) -> set[str]:
+    """Every name an import binds: attributes of modules (`tf.Variable`, `config.model`) are never parts."""
+    names = {b.name for b in analysis.bindings}
+    for scope in analysis.scopes.values():
+        names.update(name for name, events in scope.events.items() if any(e.kind == "import" for e in events))
+    return names
+
+
+def _root_name(node: ast.expr) -> str | None:
     while True:
-        if isinstance(node, (cst.Attribute, cst.Subscript)):
+        if isinstance(node, (ast.Attribute, ast.Subscript)):
             node = node.value
-        elif isinstance(node, cst.Call):
+        elif isinstance(node, ast.Call):
             node = node.func
-        elif isinstance(node, cst.Name):
-            return node.value
+        elif isinstance(node, ast.Name):
+            return node.id
         else:
             return None
 
 
-def _filtered_mapping(analysis: ModuleAnalysis, site: CheckpointSite) -> _Reason | None:
-    for arg in site.call.args:
-        if arg.star != "**":
+def _filtered_mapping(context: MigrationContext, site: Construction) -> Reason | None:
+    analysis = context.analysis
+    for keyword in site.call.keywords:
+        if keyword.arg is not None:
             continue
-        if _is_filtered(arg.value):
-            return _Reason("checkpoint objects come from a filtered comprehension")
-        if not isinstance(arg.value, cst.Name):
+        value = keyword.value
+        if _is_filtered(value):
+            return Reason("the checkpoint's objects come from a filtered comprehension")
+        if not isinstance(value, ast.Name):
             continue
-        name = arg.value.value
-        owner = analysis.owner_scope(name, site.ref.scopes)
-        assignments = [a for a in analysis.assignments if a.target == name and a.scopes[0] is owner]
-        if len(assignments) != 1:
+        name = value.id
+        owner = analysis.owner(name, site.scope)
+        if owner is None:
             continue
-        assignment = assignments[0]
-        if _is_filtered(assignment.value):
-            return _Reason(f"checkpoint objects come from `{name}`, a filtered comprehension")
-        enclosing = set(analysis.ancestors(assignment.statement))
-        for method_call in analysis.method_calls:
-            if (method_call.method in MUTATORS and isinstance(method_call.receiver, cst.Name)
-                    and method_call.receiver.value == name
-                    and analysis.owner_scope(name, method_call.scopes) is owner
-                    and _under_condition(analysis, method_call.call, owner, enclosing)):
+        events = owner.events[name]
+        if len(events) != 1 or events[0].kind != "assign" or events[0].value is None:
+            continue
+        assignment = events[0].node
+        if _is_filtered(events[0].value):
+            return Reason(f"the checkpoint's objects come from `{name}`, a filtered comprehension")
+        enclosing = set(analysis.ancestors(assignment))
+        for method_call in context.checkpoints.method_calls:
+            receiver = method_call.receiver
+            if (method_call.method in MUTATORS and isinstance(receiver, ast.Name) and receiver.id == name
+                    and analysis.owner(name, method_call.scope) is owner
+                    and _under_condition(analysis, method_call.call, owner.node, enclosing)):
                 verb = "extended" if method_call.method != "pop" else "narrowed"
-                return _Reason(f"checkpoint objects come from `{name}`, {verb} under a condition", method_call.call)
+                return Reason(f"the checkpoint's objects come from `{name}`, {verb} under a condition at line "
+                              f"{method_call.call.lineno}")
     return None
 
 
-def _is_filtered(value: cst.BaseExpression) -> bool:
+def _is_filtered(value: ast.expr) -> bool:
     """A comprehension with an `if`, or `dict(<generator with an if>)`."""
-    if isinstance(value, cst.Call) and dotted_name(value.func) == "dict" and len(value.args) == 1:
-        value = value.args[0].value
-    if isinstance(value, (cst.DictComp, cst.GeneratorExp, cst.ListComp)):
-        clause: cst.CompFor | None = value.for_in
-        while clause is not None:
-            if clause.ifs:
-                return True
-            clause = clause.inner_for_in
+    if isinstance(value, ast.Call) and dotted(value.func) == "dict" and len(value.args) == 1:
+        value = value.args[0]
+    if isinstance(value, (ast.DictComp, ast.GeneratorExp, ast.ListComp)):
+        return any(generator.ifs for generator in value.generators)
     return False
 
 
-def _under_condition(analysis: ModuleAnalysis, node: cst.CSTNode, scope: cst.CSTNode | None,
-                     enclosing: set[cst.CSTNode]) -> bool:
+def _under_condition(analysis: ModuleAnalysis, node: ast.AST, scope: ast.AST, enclosing: set[ast.AST]) -> bool:
     for ancestor in analysis.ancestors(node):
         if ancestor is scope:
             return False
-        if isinstance(ancestor, (cst.If, cst.IfExp, cst.Else)) and ancestor not in enclosing:
+        if isinstance(ancestor, (ast.If, ast.IfExp)) and ancestor not in enclosing:
             return True
     return False

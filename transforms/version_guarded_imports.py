@@ -7,11 +7,11 @@ support can go.
 
 from __future__ import annotations
 
-from ._base import MigrationContext, MigrationRule
-from ._symbols import canonical
+from ._context import MigrationContext
+from ._rule import Rule
 
 
-class VersionGuardedImports(MigrationRule):
+class VersionGuardedImports(Rule):
     CODE = "TFC902"
     NAME = "version-guarded-contrib-import"
     SUMMARY = "contrib import inside a version check or ImportError fallback: left alone, reported"
@@ -26,7 +26,7 @@ class VersionGuardedImports(MigrationRule):
     def plan(cls, context: MigrationContext) -> None:
         seen = set()
         for binding in context.analysis.bindings:
-            contrib = canonical(binding.submodule or binding.qualified)
+            contrib = binding.contrib
             if not binding.guarded or contrib is None or binding.statement in seen:
                 continue
             seen.add(binding.statement)

@@ -1,8 +1,8 @@
-"""Name-based saving with the eager Saver: there is no drop-in TF 2 version.
+"""A Keras model's weights saved with the eager Saver: left for a person, with the form that works.
 
-tfe.Saver matches variables by name, tf.train.Checkpoint by object graph, so
-checkpoints written here cannot be read by a rewritten program. This file is
-left for a person to port.
+TF 1's tfe.Saver(model.variables) wrote one key per variable name (dense/kernel, ...). Keras 3 variables are not
+named that way: a name-based Saver given them saves every one under the same key and restores the wrong values
+without an error. The tool reports both savers with {v.path: v.value for v in model.variables}, and changes nothing.
 """
 import os
 import tempfile
@@ -12,24 +12,21 @@ import tensorflow as tf
 import tensorflow.contrib.eager as tfe
 
 
-def make_variables():
-    w = tf.Variable(tf.random.normal([3, 3]), name="w")
-    b = tf.Variable(tf.zeros([3]), name="b")
-    return [w, b]
+def make_model():
+    return tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(4), tf.keras.layers.Dense(1)])
 
 
 def main():
-    variables = make_variables()
-    variables[1].assign([1.0, 2.0, 3.0])
-    prefix = os.path.join(tempfile.mkdtemp(), "vars")
-    saver = tfe.Saver(variables)
+    model = make_model()
+    prefix = os.path.join(tempfile.mkdtemp(), "weights")
+    saver = tfe.Saver(model.variables)
     saver.save(prefix)
 
-    fresh = make_variables()
-    tfe.Saver(fresh).restore(prefix)
-    for saved, restored in zip(variables, fresh):
+    fresh = make_model()
+    tfe.Saver(fresh.variables).restore(prefix)
+    for saved, restored in zip(model.variables, fresh.variables):
         if not np.allclose(saved.numpy(), restored.numpy()):
-            raise SystemExit("%s differs" % saved.name)
+            raise SystemExit("%s differs" % saved.path)
     print("OK")
 
 

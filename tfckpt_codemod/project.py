@@ -1,0 +1,33 @@
+"""Which files make up the project a run belongs to: where rules that compare files get their facts from.
+
+pre-commit passes only the changed files and CI passes `.`; if the facts came from the files passed, the two would
+disagree about the same restore and fight. So they come from the project: the directory of the pyproject.toml that
+configures the run, else the git root, else only the paths given; with the run's own excludes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from tfckpt_codemod.discovery import discover, find_git_root
+
+
+def project_root(config: Path | None, paths: Sequence[Path]) -> Path | None:
+    if config is not None:
+        return config.parent
+    if not paths:
+        return None
+    directories = [Path(os.path.abspath(p)) for p in paths]
+    common = Path(os.path.commonpath([str(d if d.is_dir() else d.parent) for d in directories]))
+    return find_git_root(common)
+
+
+def project_files(root: Path, *, exclude: Sequence[str] | None, extend_exclude: Sequence[str],
+                  respect_gitignore: bool) -> list[str]:
+    """Every file of the project, spelled relative to the working directory when the project is below it."""
+    relative = os.path.relpath(root)
+    spelled = Path(root if relative.startswith("..") else relative)
+    return [item.path for item in discover([spelled], exclude=exclude, extend_exclude=extend_exclude,
+                                           respect_gitignore=respect_gitignore)]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tfckpt_codemod.config import ConfigError, Settings, find_pyproject, load_settings, merge
+from tfckpt_codemod.config import ConfigError, Settings, explicit_pyproject, find_pyproject, load_settings, merge
+from tfckpt_codemod.discovery import Anchored
 
 FULL = """\
 [project]
@@ -33,8 +34,8 @@ def test_load_all_keys(tmp_path: Path) -> None:
     assert load_settings(pyproject) == Settings(
         select=("TFC1", "TFC301"),
         ignore=("TFC104",),
-        exclude=("legacy/",),
-        extend_exclude=("*_pb2.py",),
+        exclude=(Anchored("legacy/", str(tmp_path)),),
+        extend_exclude=(Anchored("*_pb2.py", str(tmp_path)),),
         jobs=3,
         respect_gitignore=False,
         source=pyproject,
@@ -63,11 +64,23 @@ def test_find_nearest_pyproject_from_common_parent(tmp_path: Path) -> None:
     assert find_pyproject([*paths, tmp_path / "proj" / ".."]) == outer
 
 
-def test_nearest_pyproject_without_table_stops_the_search(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", FULL)
+def test_a_pyproject_without_the_table_does_not_hide_the_one_above(tmp_path: Path) -> None:
+    root = write(tmp_path / "pyproject.toml", FULL)
     write(tmp_path / "nested/pyproject.toml", "[project]\nname = 'nested'\n")
     write(tmp_path / "nested/a.py", "")
+    assert find_pyproject([tmp_path / "nested/a.py"]) == root
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'root'\n", encoding="utf-8")
     assert find_pyproject([tmp_path / "nested/a.py"]) is None
+
+
+def test_config_option_names_the_file_and_requires_the_table(tmp_path: Path) -> None:
+    chosen = write(tmp_path / "ci.toml", FULL)
+    assert explicit_pyproject(chosen) == chosen
+    with pytest.raises(ConfigError, match="no such file"):
+        explicit_pyproject(tmp_path / "missing.toml")
+    bare = write(tmp_path / "bare.toml", "[project]\nname = 'x'\n")
+    with pytest.raises(ConfigError, match=r"no \[tool.tfckpt-migrate\] table"):
+        explicit_pyproject(bare)
 
 
 def test_find_pyproject_for_missing_paths_and_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,16 +148,26 @@ def test_cli_values_override_only_when_given(tmp_path: Path) -> None:
     assert merged.ignore == ("TFC104",)
     assert merged.jobs == 1
     assert merged.respect_gitignore is False
-    assert merged.exclude == ("legacy/",)
+    assert merged.exclude == (Anchored("legacy/", str(tmp_path)),)
     assert merged.source == base.source
     assert merge(base) is base
 
 
 def test_cli_comma_separated_codes_and_false_flags() -> None:
-    merged = merge(Settings(), select="TFC1, TFC301", extend_exclude=("gen/",), respect_gitignore=False)
+    merged = merge(Settings(), select="TFC1, TFC301", extend_exclude=("gen/,old/*.py", "x.py"),
+                   respect_gitignore=False)
     assert merged.select == ("TFC1", "TFC301")
-    assert merged.extend_exclude == ("gen/",)
+    cwd = str(Path.cwd())
+    assert merged.extend_exclude == (Anchored("gen/", cwd), Anchored("old/*.py", cwd), Anchored("x.py", cwd))
     assert merged.respect_gitignore is False
+
+
+def test_cli_extend_exclude_adds_to_the_config_and_exclude_replaces_it(tmp_path: Path) -> None:
+    base = load_settings(write(tmp_path / "pyproject.toml", FULL))
+    cwd = str(Path.cwd())
+    merged = merge(base, extend_exclude=["gen/"], exclude=["a"])
+    assert merged.extend_exclude == (Anchored("*_pb2.py", str(tmp_path)), Anchored("gen/", cwd))
+    assert merged.exclude == (Anchored("a", cwd),)
 
 
 def test_merge_rejects_unknown_names() -> None:

@@ -423,8 +423,18 @@ def _run_entry(entry: str, files: list[str], cwd: Path) -> subprocess.CompletedP
 def test_pre_commit_hook_definition() -> None:
     hook = _hook()
     assert hook["id"] == "tfckpt-migrate"
-    assert hook["entry"] == "tfckpt-migrate --write"
+    assert hook["entry"] == "tfckpt-migrate --write --force-exclude"  # pre-commit names excluded files too
+    assert str(hook["require_serial"]).lower() == "true"  # one process: run-wide facts see every staged file, and -j is ours
     assert hook["language"] == "python"
+
+
+def test_pre_commit_entry_honours_the_config_excludes(tree) -> None:  # type: ignore[no-untyped-def]
+    root = tree({"pyproject.toml": _pyproject('extend-exclude = ["third_party/"]\n'),
+                 "third_party/vendored.py": CONTRIB, "src/train.py": CONTRIB})
+    result = _run_entry(str(_hook()["entry"]), ["third_party/vendored.py", "src/train.py"], root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "third_party/vendored.py").read_text() == CONTRIB
+    assert (root / "src/train.py").read_text() == CONTRIB_AFTER
 
 
 def test_pre_commit_entry_rewrites_contrib_files_and_leaves_clean_ones(tree) -> None:  # type: ignore[no-untyped-def]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tfckpt_codemod import __version__
 from tfckpt_codemod.interrupts import Interrupted, interrupts_handled
-from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe
+from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe, TextOut
 
 if TYPE_CHECKING:
     from tfckpt_codemod.evidence import CheckpointEvidence
+    from tfckpt_codemod.options import Invocation
     from tfckpt_codemod.reportfile import ReportFile
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -34,11 +34,31 @@ class Color(str, Enum):
 
 
 app = typer.Typer(add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
-                  rich_markup_mode=None, pretty_exceptions_enable=False)
+                  rich_markup_mode="markdown", pretty_exceptions_enable=False)
+
+_MODE, _SELECT, _FILES, _OUTPUT, _CHECKPOINTS, _INFO = (
+    "Mode", "Rule selection", "File selection", "Output", "Checkpoints as evidence", "Information")
+
+# click's ClickException, whose UsageError typer's public BadParameter derives from: typer 0.12 re-exports click's,
+# later releases vendor their own copy of click, and this finds it in both.
+_CLICK_ERROR: type[typer.BadParameter] = typer.BadParameter.__mro__[2]
+
+# The format a usage error is written in: a json consumer gets one json document whatever went wrong.
+_OUTPUT_FORMAT = "text"
 
 
-def _codes(values: list[str] | None) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for value in values or () for code in value.split(",") if code.strip())
+def _codes(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select A,B --select C` as codes; None when not given. An empty or unknown selector is a usage error
+    (ruff: "Unknown rule selector"): a typo must fail CI, not make it pass while checking nothing."""
+    if values is None:
+        return None
+    from tfckpt_codemod.transforms import unknown_selectors
+
+    codes = tuple(code.strip().upper() for value in values for code in value.split(","))
+    unknown = unknown_selectors(codes)
+    if unknown:
+        _usage(f"unknown rule selector {unknown[0]!r} (see --list-rules)")
+    return codes
 
 
 def _version(value: bool) -> None:
@@ -61,92 +81,137 @@ def _list_rules(value: bool) -> None:
 def migrate(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Files or directories to migrate (default: the current directory); '-' reads stdin.",
-        show_default=False)] = None,
-    write: Annotated[bool, typer.Option("--write", "-w", help="Apply the changes in place (atomic writes).")] = False,
+        show_default=False, metavar="[PATH]...")] = None,
+    write: Annotated[bool, typer.Option("--write", "-w", help="Apply the changes in place (atomic writes).",
+                                        rich_help_panel=_MODE)] = False,
     check: Annotated[bool, typer.Option("--check", help="List files that would change and findings; write nothing; "
-                                        "exit 1 if there is anything to do.")] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="With --write: also print the diffs.")] = False,
+                                        "exit 1 if there is anything to do.", rich_help_panel=_MODE)] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the diffs: with --check (CI) or --write; alone it is "
+                                       "the dry run, the default.", rich_help_panel=_MODE)] = False,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when --check finds something to do "
+                                            "(errors still exit 2).", rich_help_panel=_MODE)] = False,
     select: Annotated[list[str] | None, typer.Option(
-        "--select", help="Rule codes or prefixes to run (comma-separated), e.g. TFC1,TFC301.")] = None,
+        "--select", metavar="CODES", help="Rule codes or prefixes to run (comma-separated), e.g. TFC1,TFC301.",
+        rich_help_panel=_SELECT, show_default=False)] = None,
     ignore: Annotated[list[str] | None, typer.Option(
-        "--ignore", help="Rule codes or prefixes to skip (comma-separated).")] = None,
+        "--ignore", metavar="CODES", help="Rule codes or prefixes to skip (comma-separated).",
+        rich_help_panel=_SELECT, show_default=False)] = None,
+    config: Annotated[Path | None, typer.Option(
+        "--config", metavar="PYPROJECT", help="Read [tool.tfckpt-migrate] from this file instead of the nearest "
+        "pyproject.toml that has the table.", rich_help_panel=_SELECT, show_default=False, dir_okay=False)] = None,
     exclude: Annotated[list[str] | None, typer.Option(
-        "--exclude", help="Glob patterns to exclude, replacing the defaults (.git, venv, build, ...).")] = None,
-    extend_exclude: Annotated[list[str] | None, typer.Option(
-        "--extend-exclude", help="Glob patterns to exclude on top of the defaults.")] = None,
-    respect_gitignore: Annotated[bool | None, typer.Option(
-        "--respect-gitignore/--no-respect-gitignore", help="Skip files ignored by .gitignore.",
+        "--exclude", metavar="GLOBS", help="Patterns to exclude (comma-separated; relative to the working directory), "
+        "replacing the defaults (.git, venv, build, ...) and the config's.", rich_help_panel=_FILES,
         show_default=False)] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).",
-                                                show_default=False)] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="text, json or github.")
-                             ] = OutputFormat.text,
+    extend_exclude: Annotated[list[str] | None, typer.Option(
+        "--extend-exclude", metavar="GLOBS", help="Patterns to exclude on top of the defaults and the config's "
+        "(comma-separated).", rich_help_panel=_FILES, show_default=False)] = None,
+    force_exclude: Annotated[bool, typer.Option(
+        "--force-exclude", help="Apply the excludes to files named on the command line too (for pre-commit).",
+        rich_help_panel=_FILES)] = False,
+    respect_gitignore: Annotated[bool, typer.Option(
+        "--respect-gitignore", help="Skip files ignored by .gitignore (the default).", rich_help_panel=_FILES)
+    ] = False,
+    no_respect_gitignore: Annotated[bool, typer.Option(
+        "--no-respect-gitignore", help="Also migrate files that .gitignore ignores.", rich_help_panel=_FILES)
+    ] = False,
     stdin_filename: Annotated[str | None, typer.Option(
-        "--stdin-filename", help="The name of the file read from stdin (with PATH '-').")] = None,
-    report: Annotated[Path | None, typer.Option(
-        "--report", help="Write a full plain-text report (diffs, findings, errors, reasons, summary) to this file; "
-        "the terminal then shows only the summary and errors.", show_default=False, dir_okay=False)] = None,
+        "--stdin-filename", metavar="NAME", help="Read the source from stdin and name it NAME in the output.",
+        rich_help_panel=_FILES, show_default=False)] = None,
     max_file_size: Annotated[str | None, typer.Option(
-        "--max-file-size", help="Files to migrate larger than this are reported, not parsed: a size like 2MB or "
-        "500KB, or a number of bytes (default: 1MB).", show_default=False)] = None,
+        "--max-file-size", metavar="SIZE", help="Files larger than this are reported, not parsed: 2MB, 500KB or a "
+        "number of bytes [default: 1MB].", show_default=False, rich_help_panel=_FILES)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", rich_help_panel=_FILES,
+                                                help="Worker processes [default: the cores].", show_default=False)
+                    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", help="text, json or github.",
+                                                        rich_help_panel=_OUTPUT)] = OutputFormat.text,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count findings and fixes per rule code.",
+                                             rich_help_panel=_OUTPUT)] = False,
+    show_fixes: Annotated[bool, typer.Option("--show-fixes", help="List what was (or would be) changed, per file "
+                                             "and rule code.", rich_help_panel=_OUTPUT)] = False,
+    report: Annotated[Path | None, typer.Option(
+        "--report", metavar="FILE", help="Write a full plain-text report (diffs, findings, errors, reasons, "
+        "summary) to FILE; the terminal then shows only the summary and errors.", show_default=False,
+        dir_okay=False, rich_help_panel=_OUTPUT)] = None,
+    color: Annotated[Color, typer.Option("--color", help="auto, always or never (NO_COLOR is respected).",
+                                         rich_help_panel=_OUTPUT)] = Color.auto,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, no `Migrated:` lines.",
+                                        rich_help_panel=_OUTPUT)] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Reasons (each .expect_partial() added and why), "
+                                          "notes on rewrites, parse counts.", rich_help_panel=_OUTPUT)] = False,
     checkpoint: Annotated[list[str] | None, typer.Option(
         "--checkpoint", metavar="[NAME=]PATH", help="A checkpoint the code restores (a prefix, its .index, or a "
         "directory whose `checkpoint` file names the latest), as evidence for TFC301/TFC304/TFC305; repeatable, "
-        "NAME matched against each restore's path expression or file.", show_default=False)] = None,
+        "NAME matched against each restore's path expression or file.", show_default=False,
+        rich_help_panel=_CHECKPOINTS)] = None,
     inspect_checkpoint: Annotated[str | None, typer.Option(
         "--inspect-checkpoint", metavar="PATH", help="Print what a checkpoint holds (top-level objects, value "
-        "counts, name- or object-based) and exit; reads it without TensorFlow.", show_default=False)] = None,
-    color: Annotated[Color, typer.Option("--color", help="auto, always or never (NO_COLOR is respected).")
-                     ] = Color.auto,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Reasons, notes on rewrites, parse counts.")
-                       ] = False,
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
+        "counts, name- or object-based) and exit; reads it without TensorFlow.", show_default=False,
+        rich_help_panel=_CHECKPOINTS)] = None,
+    version: Annotated[bool | None, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.", rich_help_panel=_INFO)] = None,
     list_rules: Annotated[bool | None, typer.Option("--list-rules", callback=_list_rules, is_eager=True,
-                                                       help="List every rule code and exit.")] = None,
+                                                       help="List every rule code and exit.", rich_help_panel=_INFO)
+                          ] = None,
 ) -> None:
     """Migrate TensorFlow 1.x contrib checkpoint code to TensorFlow 2.x.
 
     Dry run by default: prints unified diffs and findings, writes nothing. Exit codes: 0 nothing to do or all
     applied; 1 --check found changes or findings; 2 usage error or a file that could not be read, parsed or written.
     """
+    global _OUTPUT_FORMAT
+    _OUTPUT_FORMAT = output_format.value
     if inspect_checkpoint is not None:
         raise typer.Exit(_inspect(inspect_checkpoint, output_format.value, color.value))
     if check and write:
         _usage("--check and --write cannot be used together")
-    if diff and not write:
-        _usage("--diff only goes with --write (a dry run already prints diffs)")
-    from tfckpt_codemod.config import ConfigError, find_pyproject, load_settings, merge
+    if respect_gitignore and no_respect_gitignore:
+        _usage("--respect-gitignore and --no-respect-gitignore cannot be used together")
+    from tfckpt_codemod.config import ConfigError, explicit_pyproject, find_pyproject, load_settings, merge
     from tfckpt_codemod.limits import (
         DEFAULT_MAX_FILE_SIZE,
         LimitError,
         available_cores,
         parse_size,
     )
+    from tfckpt_codemod.options import Invocation, Mode
     from tfckpt_codemod.transforms import select_codes
 
-    targets = list(paths or [Path(".")])
+    targets = list(paths or ([Path("-")] if stdin_filename is not None else [Path(".")]))
+    stdin = any(str(p) == "-" for p in targets)
+    if stdin and len(targets) > 1:
+        _usage("'-' (stdin) cannot be mixed with other paths")
     try:
         size_limit = parse_size(max_file_size, what="--max-file-size") if max_file_size is not None else None
     except LimitError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
+    selected, ignored = _codes(select), _codes(ignore)
     try:
-        settings = merge(load_settings(find_pyproject([p for p in targets if str(p) != "-"] or [Path(".")])),
-                         select=_codes(select) or None, ignore=_codes(ignore) or None, exclude=exclude,
-                         extend_exclude=extend_exclude, jobs=jobs, respect_gitignore=respect_gitignore,
+        if config is not None:
+            pyproject: Path | None = explicit_pyproject(config)
+        else:
+            located = [Path(stdin_filename)] if stdin and stdin_filename else [p for p in targets if str(p) != "-"]
+            pyproject = find_pyproject(located or [Path(".")])
+        settings = merge(load_settings(pyproject), select=selected, ignore=ignored, exclude=exclude,
+                         extend_exclude=extend_exclude, jobs=jobs,
+                         respect_gitignore=False if no_respect_gitignore else True if respect_gitignore else None,
                          max_file_size=size_limit, checkpoints=checkpoint)
     except ConfigError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
-    codes = select_codes(settings.select, settings.ignore)
-    evidence = _evidence(settings.checkpoints)
-    mode = "write" if write else "check" if check else "diff"
-    stdin = any(str(p) == "-" for p in targets)
-    if stdin and len(targets) > 1:
-        _usage("'-' (stdin) cannot be mixed with other paths")
-    limit = settings.max_file_size or DEFAULT_MAX_FILE_SIZE
+    cores = available_cores()
+    requested = settings.jobs or cores
+    invocation = Invocation(
+        mode=Mode.write if write else Mode.check if check else Mode.diff,
+        codes=select_codes(settings.select, settings.ignore), output_format=output_format.value,
+        color=color.value, show_diff=diff, verbose=verbose, quiet=quiet, exit_zero=exit_zero,
+        statistics=statistics, show_fixes=show_fixes, exclude=settings.exclude,
+        extend_exclude=settings.extend_exclude, respect_gitignore=settings.respect_gitignore,
+        force_exclude=force_exclude, max_file_size=settings.max_file_size or DEFAULT_MAX_FILE_SIZE,
+        checkpoints=_evidence(settings.checkpoints), config=settings.source, jobs=min(requested, cores),
+        cores=cores, jobs_requested=requested, jobs_explicit=settings.jobs is not None)
     report_file = _open_report(report)
     out, err = PipeSafe(sys.stdout), PipeSafe(sys.stderr)
     try:
@@ -154,16 +219,9 @@ def migrate(
             if stdin:
                 if report_file is not None and stdin_filename is not None:
                     _refuse_report_inputs(report_file, [stdin_filename], ())
-                code = _run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet,
-                                  report_file, limit, err, evidence)
+                code = _run_stdin(stdin_filename or "-", invocation, report_file, err)
             else:
-                cores = available_cores()
-                requested = settings.jobs or cores
-                code = _run_paths(targets, codes, mode, min(requested, cores), output_format.value, color.value,
-                                  diff, verbose, quiet, settings.exclude, settings.extend_exclude,
-                                  settings.respect_gitignore, report_file, limit, out, err,
-                                  _JobsNote(requested, cores, settings.jobs is not None) if verbose else None,
-                                  settings.source, evidence)
+                code = _run_paths(targets, invocation, report_file, out, err)
     except Interrupted as stop:
         from tfckpt_codemod.fileio import remove_live_temp_files
 
@@ -187,23 +245,6 @@ def migrate(
         err.write(BROKEN_NOTE + "\n")  # dropped too when stderr is the closed pipe
     err.flush()
     raise typer.Exit(code)
-
-
-class _JobsNote:
-    """--verbose: the one line that says how many workers a run uses when that is fewer than asked for."""
-
-    def __init__(self, requested: int, cores: int, explicit: bool) -> None:
-        self.requested, self.cores, self.explicit = requested, cores, explicit
-
-    def line(self, workers: int, candidates: int) -> str | None:
-        if workers >= self.requested:
-            return None
-        why = [f"{self.cores} core{'s' if self.cores != 1 else ''} available"]
-        if workers < min(self.requested, self.cores):
-            why.append(f"{candidates} file{'s' if candidates != 1 else ''} to parse")
-        asked = f" for -j {self.requested}" if self.explicit else ""
-        return (f"tfckpt-migrate: using {workers} worker process{'es' if workers != 1 else ''}{asked} "
-                f"({', '.join(why)})")
 
 
 def _inspect(path: str, output_format: str, color: str) -> int:
@@ -263,109 +304,126 @@ def _refuse_report_inputs(report: ReportFile, given: list[str], files: tuple[str
 
 def _usage(message: str) -> None:
     typer.echo(f"tfckpt-migrate: error: {message}", err=True)
+    if _OUTPUT_FORMAT == "json":
+        _json_error(message)
     raise typer.Exit(EXIT_ERROR)
 
 
-def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, output_format: str, color: str,
-               show_diff: bool, verbose: bool, quiet: bool, exclude: tuple[str, ...] | None,
-               extend_exclude: tuple[str, ...], respect_gitignore: bool, report: ReportFile | None = None,
-               max_file_size: int | None = None, out: IO[str] | None = None, err: IO[str] | None = None,
-               jobs_note: _JobsNote | None = None, config: Path | None = None,
-               checkpoints: tuple[CheckpointEvidence, ...] = ()) -> int:
-    from tfckpt_codemod.discovery import MissingPathError, PatternError, discover
-    from tfckpt_codemod.limits import DEFAULT_MAX_FILE_SIZE
+def _json_error(message: str) -> None:
+    """A json consumer reads one document from stdout, whatever went wrong (docs/output.schema.json)."""
+    from tfckpt_codemod.report import error_document
+
+    _write_json(error_document(message))
+
+
+def _write_json(document: object) -> None:
+    import json
+
+    try:
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+
+
+def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, out: TextOut, err: TextOut) -> int:
+    from tfckpt_codemod.discovery import PatternError, discover
     from tfckpt_codemod.project import project_files, project_root
     from tfckpt_codemod.report import Reporter
-    from tfckpt_codemod.runner import RunOptions, run
+    from tfckpt_codemod.runner import RunOptions
+    from tfckpt_codemod.runner import run as run_files
 
-    out = out if out is not None else sys.stdout
-    err = err if err is not None else sys.stderr
+    missing: list[Path] = []
     try:
-        files = discover(paths, exclude=exclude, extend_exclude=extend_exclude,
-                         respect_gitignore=respect_gitignore)
-    except MissingPathError as error:
-        err.write(f"{error}\n")  # already `path: error: reason`
-        return EXIT_ERROR
+        files = discover(paths, exclude=run.exclude, extend_exclude=run.extend_exclude,
+                         respect_gitignore=run.respect_gitignore, force_exclude=run.force_exclude, missing=missing)
     except PatternError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
     if report is not None:
         _refuse_report_inputs(report, [str(p) for p in paths], [item.path for item in files])
-    reporter = Reporter(out, err, mode, output_format, color, show_diff, verbose, quiet, report)
-    options = RunOptions(codes=codes, write=mode == "write", jobs=jobs,
-                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE, checkpoints=checkpoints)
+    reporter = Reporter(out, err, run.mode, run.output_format, run.color, run.show_diff, run.verbose, run.quiet,
+                        report, statistics=run.statistics, show_fixes=run.show_fixes)
+    for path in missing:
+        reporter.missing(str(path))
+    options = RunOptions(codes=run.codes, write=run.mode == "write", jobs=run.jobs,
+                         max_file_size=run.max_file_size, checkpoints=run.checkpoints)
 
     def on_workers(workers: int, candidates: int) -> None:
-        line = jobs_note.line(workers, candidates) if jobs_note is not None else None
+        line = run.jobs_note(workers, candidates)
         if line is not None:
             err.write(line + "\n")
 
-    root = project_root(config, paths)
+    root = project_root(run.config, paths)
     facts_from: list[str] = []
 
     def whole_project() -> list[str]:
         if root is None:
             return []
         facts_from.append(str(root))
-        return project_files(root, exclude=exclude, extend_exclude=extend_exclude,
-                             respect_gitignore=respect_gitignore)
+        return project_files(root, exclude=run.exclude, extend_exclude=run.extend_exclude,
+                             respect_gitignore=run.respect_gitignore)
 
-    with _progress(len(files), quiet or output_format != "text") as advance:
+    with _progress(len(files), run.quiet or run.output_format != "text") as advance:
         contributors: list[tuple[str, str]] = []
-        with contextlib.closing(run(files, options, on_progress=advance, contributors=contributors,
-                                    on_workers=on_workers, project_files=whole_project)) as results:
+        results = run_files(files, options, on_progress=advance, contributors=contributors,
+                            on_workers=on_workers, project_files=whole_project)
+        try:
             for result in results:
                 reporter.file(result)
+        finally:
+            results.close()  # a generator: stops the workers at once when the loop ends early
     reporter.finish(contributors, facts_from[0] if facts_from else None)
-    if reporter.errors:
+    return _exit_code(run, reporter.errors, reporter.changed or reporter.manual_findings)
+
+
+def _exit_code(run: Invocation, errors: int, work_left: int) -> int:
+    if errors:
         return EXIT_ERROR
-    if mode == "check" and (reporter.changed or reporter.manual_findings):
+    if run.mode == "check" and work_left and not run.exit_zero:
         return EXIT_FOUND
     return EXIT_OK
 
 
-def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_format: str, quiet: bool,
-               report: ReportFile | None = None, max_file_size: int | None = None,
-               err: IO[str] | None = None, checkpoints: tuple[CheckpointEvidence, ...] = ()) -> int:
+def _run_stdin(name: str, run: Invocation, report: ReportFile | None, err: TextOut) -> int:
     """With --write, stdout is the file: it gets the new source, or the input unchanged when anything fails."""
     from tfckpt_codemod.engine import could_apply, migrate_source
-    from tfckpt_codemod.limits import DEFAULT_MAX_FILE_SIZE, size_error
+    from tfckpt_codemod.limits import size_error
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.transforms import load_rules, triggers
     from tfckpt_codemod.types import FileResult
 
-    err = err if err is not None else sys.stderr
     if _STDIN_ECHO is not None:
         _STDIN_ECHO.reading = True  # from here on, an interrupted read is not retried by the fallback
     data = sys.stdin.buffer.read()
     if _STDIN_ECHO is not None:
         _STDIN_ECHO.data = data
-    limit = max_file_size or DEFAULT_MAX_FILE_SIZE
+    limit = run.max_file_size
     try:
-        if len(data) > limit and could_apply(data, triggers(codes)):
+        if len(data) > limit and could_apply(data, triggers(run.codes)):
             result = FileResult(path=name, old=data, error=size_error(len(data), limit))
         else:
-            result = migrate_source(data, name, rules=load_rules(codes), checkpoints=checkpoints)
+            result = migrate_source(data, name, rules=load_rules(run.codes), checkpoints=run.checkpoints)
     except RecursionError:
         result = FileResult(path=name, old=data, error="too deeply nested for the parser; not migrated")
     except Exception as error:  # a bug of ours: the editor that pipes its buffer through us must get it back
         result = FileResult(path=name, old=data, error=f"internal error ({type(error).__name__}: {error}); "
                             "not migrated, please report it")
-    if mode == "write":
+    if run.mode == "write":
         _emit_stdout(result.new if result.changed and result.new is not None and result.error is None else data)
-        reporter = Reporter(err, err, "write", "text", color, quiet=True, report=report)
+        reporter = Reporter(err, err, "write", "text", run.color, quiet=True, report=report)
         reporter.file(result)  # findings and errors go to stderr: stdout is the file
         if report is not None:
             reporter.finish()
     else:
-        reporter = Reporter(PipeSafe(sys.stdout), err, mode, output_format, color, quiet=quiet, report=report)
+        reporter = Reporter(PipeSafe(sys.stdout), err, run.mode, run.output_format, run.color,
+                            show_diff=run.show_diff, quiet=run.quiet, report=report, statistics=run.statistics,
+                            show_fixes=run.show_fixes)
         reporter.file(result)
         reporter.finish()
-    if result.error is not None:
-        return EXIT_ERROR
-    if mode == "check" and (result.changed or any(not f.fixed for f in result.findings)):
-        return EXIT_FOUND
-    return EXIT_OK
+    return _exit_code(run, int(result.error is not None), int(result.changed) + sum(not f.fixed
+                                                                                      for f in result.findings))
 
 
 def _emit_stdout(payload: bytes) -> None:
@@ -421,26 +479,41 @@ _STDIN_ECHO: _StdinEcho | None = None
 
 # Options that take a value: the word after them is not a path.
 _VALUE_OPTIONS = frozenset({"--select", "--ignore", "--exclude", "--extend-exclude", "-j", "--jobs",
-                            "--output-format", "--stdin-filename", "--report", "--color", "--max-file-size"})
+                            "--output-format", "--stdin-filename", "--report", "--color", "--max-file-size",
+                            "--config", "--checkpoint", "--inspect-checkpoint"})
 
 
-def _stdin_write_requested(argv: list[str]) -> bool:
-    """Whether the command line asks for `--write -`, read before typer parses it (a usage error comes from the
-    parser itself, and stdout must carry the input then too)."""
-    write = stdin = False
+def _command_line(argv: list[str]) -> tuple[bool, str]:
+    """Read before typer parses the command line (a usage error comes from the parser itself): whether it asks
+    for `--write` on stdin (`-`, or `--stdin-filename` with no path), whose stdout must then carry the input
+    whatever happens, and the output format a usage error is written in."""
+    write = dash = named = False
+    positional = 0
+    output_format = "text"
     words = iter(argv)
     for word in words:
         if word == "--":
-            stdin = stdin or "-" in list(words)
+            rest = list(words)
+            dash = dash or "-" in rest
+            positional += len(rest)
             break
-        if word in _VALUE_OPTIONS:
+        option, equals, value = word.partition("=")
+        if option == "--output-format":
+            output_format = value if equals else next(words, "text")
+        elif option == "--stdin-filename":
+            named = True
+            if not equals:
+                next(words, None)
+        elif word in _VALUE_OPTIONS:
             next(words, None)
         elif word == "-":
-            stdin = True
+            dash = True
         elif word == "--write" or (word.startswith("-") and not word.startswith("--") and "w" in word[1:]
                                    and not word.startswith("-j")):
             write = True
-    return write and stdin
+        elif not word.startswith("-"):
+            positional += 1
+    return write and (dash or (named and not positional)), output_format
 
 
 class _NoProgress:
@@ -472,11 +545,25 @@ def _progress(total: int, disabled: bool):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     """The console script. Whatever happens, the exit status is 0, 1, 2 or 128 + a signal, errors are one line,
-    and with `--write -` stdout carries the input when there is no output."""
+    with `--write -` stdout carries the input when there is no output, and with `--output-format json` stdout is
+    one json document, even for a usage error."""
     global _STDIN_ECHO
-    _STDIN_ECHO = _StdinEcho() if _stdin_write_requested(sys.argv[1:]) else None
+    echo, output_format = _command_line(sys.argv[1:])
+    _STDIN_ECHO = _StdinEcho() if echo else None
     try:
-        app()
+        code = app(standalone_mode=False)
+    except _CLICK_ERROR as error:  # the parser's own: no such option, a bad value
+        if _STDIN_ECHO is not None:
+            _STDIN_ECHO.fallback()
+        if output_format == "json":
+            _json_error(error.format_message())
+        error.show()
+        sys.exit(EXIT_ERROR)
+    except typer.Abort:  # click's name for a KeyboardInterrupt outside our own handler
+        if _STDIN_ECHO is not None:
+            _STDIN_ECHO.fallback()
+        _stderr_line("tfckpt-migrate: error: interrupted by SIGINT")
+        sys.exit(130)
     except SystemExit as exit:
         if _STDIN_ECHO is not None and exit.code not in (0, None):
             _STDIN_ECHO.fallback()
@@ -492,6 +579,10 @@ def main() -> None:
         _stderr_line(f"tfckpt-migrate: error: internal error ({type(error).__name__}: "
                      f"{' '.join(str(error).split())}); please report it")
         sys.exit(EXIT_ERROR)
+    code = code if isinstance(code, int) else EXIT_OK
+    if _STDIN_ECHO is not None and code not in (0, None):
+        _STDIN_ECHO.fallback()
+    sys.exit(code)
 
 
 def _stderr_line(text: str) -> None:

@@ -2,10 +2,11 @@
 
 Teams run the codemod from pre-commit and CI as well as by hand; keeping ``select``,
 ``exclude`` and friends in pyproject.toml makes those runs agree.  Lookup follows ruff: the
-nearest pyproject.toml above the given paths wins, and if it has no table the defaults
-apply (a parent project's settings must not leak into a nested project that has its own
-pyproject.toml).  Mistakes are errors, not warnings: a misspelt key that silently selects
-nothing would make ``--check`` pass in CI while checking nothing.
+nearest pyproject.toml above the given paths that has a ``[tool.tfckpt-migrate]`` table wins
+(a sub-package's bare pyproject.toml must not hide the root's settings), or the one ``--config``
+names.  Exclude patterns are anchored at the directory of the file that holds them, whatever
+path is passed; the command line's at the working directory.  Mistakes are errors, not
+warnings: a misspelt key that silently selects nothing would make ``--check`` pass in CI while checking nothing.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tfckpt_codemod.discovery import Pattern
 
 __all__ = [
     "ConfigError",
     "Settings",
     "TABLE",
+    "explicit_pyproject",
     "find_pyproject",
     "load_settings",
     "merge",
@@ -44,8 +49,8 @@ class Settings:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] | None = None
-    extend_exclude: tuple[str, ...] = ()
+    exclude: tuple[Pattern, ...] | None = None
+    extend_exclude: tuple[Pattern, ...] = ()
     jobs: int | None = None
     respect_gitignore: bool = True
     max_file_size: int | None = None  # bytes; None means the default (limits.DEFAULT_MAX_FILE_SIZE)
@@ -125,20 +130,29 @@ def _common_parent(paths: Sequence[Path]) -> Path:
 
 
 def find_pyproject(paths: Sequence[Path]) -> Path | None:
-    """The nearest pyproject.toml above the paths' common parent, if it configures us.
+    """The nearest pyproject.toml above the paths' common parent that configures us.
 
-    Only the first pyproject.toml found walking upwards is considered (ruff semantics): a
-    nested project with its own pyproject.toml and no ``[tool.tfckpt-migrate]`` table gets
-    the defaults rather than an outer project's settings, so ``None`` is returned for it.
+    A pyproject.toml without a ``[tool.tfckpt-migrate]`` table is passed over: a sub-package's
+    own packaging file says nothing about how the repository is migrated, and stopping at it
+    would make ``tfckpt-migrate src/pkg`` ignore the excludes that ``tfckpt-migrate .`` honours.
     """
     current = _common_parent(paths)
     while True:
         candidate = current / "pyproject.toml"
-        if candidate.is_file():
-            return candidate if _table(_read_toml(candidate)) is not None else None
+        if candidate.is_file() and _table(_read_toml(candidate)) is not None:
+            return candidate
         if current.parent == current:
             return None
         current = current.parent
+
+
+def explicit_pyproject(path: Path) -> Path:
+    """``--config PATH``: that file, which must exist and hold the table (a typo must not mean "defaults")."""
+    if not path.is_file():
+        raise ConfigError(f"{_display(path)}: error: --config: no such file")
+    if _table(_read_toml(path)) is None:
+        raise ConfigError(f"{_display(path)}: error: --config: no {_TABLE_LABEL} table")
+    return path
 
 
 def _string_list(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -151,11 +165,13 @@ def _string_list(value: Any, where: str, key: str) -> tuple[str, ...]:
 
 def _codes(value: Any, where: str, key: str) -> tuple[str, ...]:
     codes = _string_list(value, where, key)
+    from tfckpt_codemod.transforms import unknown_selectors
+
     for code in codes:
-        if not _CODE_RE.fullmatch(code):
+        if not _CODE_RE.fullmatch(code) or unknown_selectors([code]):
             raise ConfigError(
                 f"{where}: '{key}' in {_TABLE_LABEL} has {code!r}, which is not a rule code "
-                "or prefix (e.g. TFC1, TFC301)"
+                "or prefix (e.g. TFC1, TFC301; see --list-rules)"
             )
     return codes
 
@@ -201,8 +217,9 @@ def load_settings(pyproject: Path | None) -> Settings:
         if field in ("select", "ignore"):
             values[field] = _codes(value, where, key)
         elif field in ("exclude", "extend_exclude"):
-            values[field] = _string_list(value, where, key)
-            _check_patterns(values[field], where, key)
+            patterns = _string_list(value, where, key)
+            _check_patterns(patterns, where, key)
+            values[field] = _anchored(patterns, pyproject.parent)
         elif field == "jobs":
             # bool is an int subclass; `jobs = true` is a mistake, not one worker.
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -240,13 +257,27 @@ def _anchored_checkpoint(spec: str, base: Path) -> str:
     return anchored if name is None else f"{name}={anchored}"
 
 
+def _anchored(patterns: Iterable[str], base: Path) -> tuple[Pattern, ...]:
+    from tfckpt_codemod.discovery import Anchored
+
+    absolute = os.path.abspath(base)
+    return tuple(Anchored(pattern, absolute) for pattern in patterns)
+
+
 def _as_tuple(field: str, value: Any) -> Any:
-    """CLI layers hand over lists or comma-separated strings; Settings stores tuples."""
+    """CLI layers hand over lists or comma-separated strings; Settings stores tuples. The command line's
+    exclude patterns are anchored at the working directory, as the config's are at its own."""
     if field in ("select", "ignore", "exclude", "extend_exclude", "checkpoints"):
+        items = [value] if isinstance(value, str) else list(value) if isinstance(value, Iterable) else None
+        if items is None:
+            return value
+        if field in ("exclude", "extend_exclude"):
+            split = [part.strip() for item in items for part in (item.split(",") if isinstance(item, str)
+                                                                   else [item]) if part.strip()]
+            return _anchored(split, Path(os.getcwd()))
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
-        if isinstance(value, Iterable):
-            return tuple(value)
+        return tuple(items)
     return value
 
 
@@ -265,4 +296,6 @@ def merge(settings: Settings, **cli_overrides: Any) -> Settings:
     changes = {
         name: _as_tuple(name, value) for name, value in cli_overrides.items() if value is not None
     }
+    if "extend_exclude" in changes:  # the command line's --extend-exclude adds to the config's (ruff)
+        changes["extend_exclude"] = (*settings.extend_exclude, *changes["extend_exclude"])
     return replace(settings, **changes) if changes else settings

@@ -24,13 +24,15 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 if TYPE_CHECKING:  # pathspec is imported only when there is a glob or an ignore file to match
     import pathspec
 
 __all__ = [
     "DEFAULT_EXCLUDES",
+    "Anchored",
+    "Pattern",
     "Discovered",
     "MissingPathError",
     "PatternError",
@@ -104,38 +106,99 @@ class Discovered:
     explicit: bool
 
 
+class Anchored(NamedTuple):
+    """An exclude pattern and the absolute directory it is relative to: a pyproject.toml's directory for the
+    config's patterns, the working directory for the command line's. A plain string pattern is relative to each
+    directory searched instead."""
+
+    pattern: str
+    base: str
+
+
+Pattern = Union[str, Anchored]  # noqa: UP007 - a runtime alias, and Python 3.10 is supported
+
+
 class _NameAndGlobSpec:
-    """An exclude list split into plain names (set lookup) and real globs (pathspec).
+    """An exclude list split into plain names (set lookup) and real globs (pathspec), the globs grouped by the
+    directory they are anchored at.
 
     ``DEFAULT_EXCLUDES`` are all plain names; matching them through regular expressions for
     every entry of a 30,000-file tree would dominate the walk.
     """
 
-    def __init__(self, patterns: Iterable[str]) -> None:
+    def __init__(self, patterns: Iterable[Pattern]) -> None:
         names: set[str] = set()
-        globs: list[str] = []
+        globs: dict[str | None, list[str]] = {}
         for raw in patterns:
-            pattern = raw.strip()
+            base = raw.base if isinstance(raw, Anchored) else None
+            pattern = (raw.pattern if isinstance(raw, Anchored) else raw).strip()
             if not pattern or pattern.startswith("#"):
                 continue
             if _GLOB_CHARS.isdisjoint(pattern):
                 names.add(pattern)
             else:
-                globs.append(pattern)
+                globs.setdefault(base, []).append(pattern)
         self.names = frozenset(names)
-        for pattern in globs:
-            reason = pattern_error(pattern)
-            if reason is not None:
-                raise PatternError(f"invalid exclude pattern {pattern!r}: {reason}")
-        self.spec = _gitignore_spec(globs) if globs else None
+        for group in globs.values():
+            for pattern in group:
+                reason = pattern_error(pattern)
+                if reason is not None:
+                    raise PatternError(f"invalid exclude pattern {pattern!r}: {reason}")
+        self.specs = [(base, _gitignore_spec(group)) for base, group in globs.items()]
+        # Bound to the directory being walked: (spec, prefix from the base to it, base when it is not above it).
+        self._bound: list[tuple[pathspec.GitIgnoreSpec, str, str | None]] = [
+            (spec, "", None) for base, spec in self.specs if base is None]
+
+    def bound_to(self, top: str) -> _NameAndGlobSpec:
+        """The same patterns for a walk of ``top``: anchored globs see paths relative to their own base."""
+        bound = object.__new__(_NameAndGlobSpec)
+        bound.names, bound.specs = self.names, self.specs
+        bound._bound = []
+        absolute = os.path.abspath(top)
+        for base, spec in self.specs:
+            if base is None:
+                bound._bound.append((spec, "", None))
+                continue
+            prefix = os.path.relpath(absolute, base)
+            if prefix == os.curdir:
+                bound._bound.append((spec, "", None))
+            elif prefix == os.pardir or prefix.startswith(os.pardir + os.sep):
+                bound._bound.append((spec, os.path.join(absolute, ""), base))  # the base is inside the walk
+            else:
+                bound._bound.append((spec, prefix.replace(os.sep, "/") + "/", None))
+        return bound
 
     def matches(self, name: str, rel: str, is_dir: bool) -> bool:
         """``rel`` is the posix path relative to the searched directory."""
         if name in self.names:
             return True
-        if self.spec is None:
-            return False
-        return bool(self.spec.match_file(rel + "/" if is_dir else rel))
+        for spec, prefix, outside in self._bound:
+            path = prefix + rel
+            if outside is not None:
+                path = os.path.relpath(prefix + rel, outside).replace(os.sep, "/")
+                if path.startswith("../"):
+                    continue
+            if spec.match_file(path + "/" if is_dir else path):
+                return True
+        return False
+
+    def excludes_file(self, path: str) -> bool:
+        """``--force-exclude``: whether a file named on the command line (or a directory above it, up to the
+        working directory or the pattern's base) is excluded."""
+        absolute = os.path.abspath(path)
+        parts = Path(os.path.relpath(absolute)).parts
+        if any(part in self.names for part in parts if part != os.pardir):
+            return True
+        for base, spec in self.specs:
+            relative = os.path.relpath(absolute, base if base is not None else os.curdir).replace(os.sep, "/")
+            if relative.startswith("../"):
+                continue
+            pieces = relative.split("/")
+            for end in range(1, len(pieces) + 1):
+                candidate = "/".join(pieces[:end])
+                if spec.match_file(candidate if end == len(pieces) else candidate + "/"):
+                    return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -361,6 +424,7 @@ def _walk(
     """
     found: list[tuple[str, bool]] = []
     top_str = os.fspath(top)
+    excludes = excludes.bound_to(top_str)
     root_real = os.path.realpath(top_str)
     base_stack: list[_IgnoreFile] = _initial_ignores(top, lookups) if respect_gitignore else []
 
@@ -435,23 +499,30 @@ def _walk(
 def discover(
     paths: Sequence[Path],
     *,
-    exclude: Sequence[str] | None = None,
-    extend_exclude: Sequence[str] = (),
+    exclude: Sequence[Pattern] | None = None,
+    extend_exclude: Sequence[Pattern] = (),
     respect_gitignore: bool = True,
     include_notebooks: bool = True,
+    force_exclude: bool = False,
+    missing: list[Path] | None = None,
 ) -> list[Discovered]:
     """Expand ``paths`` into a sorted, de-duplicated list of files to migrate.
 
     ``exclude`` replaces ``DEFAULT_EXCLUDES`` (``None`` keeps them), ``extend_exclude`` adds
-    to whichever list is in force.  Patterns use gitignore syntax and are matched relative to
-    each directory given.  Raises ``MissingPathError`` for the first path that does not
-    exist and ``PatternError`` for an exclude pattern that is not valid gitignore syntax, before
+    to whichever list is in force.  Patterns use gitignore syntax; an ``Anchored`` one is matched relative to its
+    base, a plain string relative to each directory given.  ``force_exclude`` applies them to files named
+    directly too (pre-commit names every file).  Paths that do not exist go to ``missing`` when it is given
+    (one mistyped path among several must not stop the others); else ``MissingPathError`` is raised for the
+    first.  ``PatternError`` is raised for an exclude pattern that is not valid gitignore syntax, before
     walking anything (a bad line in a ``.gitignore`` is skipped instead, as git does).
     """
     given = [Path(p) for p in paths]
     for path in given:
         if not os.path.lexists(path):
-            raise MissingPathError(path)
+            if missing is None:
+                raise MissingPathError(path)
+            missing.append(path)
+    given = [path for path in given if missing is None or path not in missing]
 
     base_excludes = DEFAULT_EXCLUDES if exclude is None else tuple(exclude)
     excludes = _NameAndGlobSpec([*base_excludes, *extend_exclude])
@@ -477,7 +548,9 @@ def discover(
                     real = os.path.realpath(key) if is_link else real_prefix + rel
                     by_key[key] = (spelled_prefix + rel, False, real, is_link)
         else:
-            # Files (and dangling symlinks) named on the command line are always processed.
+            # Files (and dangling symlinks) named on the command line are processed unless forced out.
+            if force_exclude and excludes.excludes_file(str(path)):
+                continue
             key = os.path.normcase(os.path.abspath(path))
             is_link = os.path.islink(path)
             by_key[key] = (str(path), True, lookups.real_path(str(path), is_link), is_link)

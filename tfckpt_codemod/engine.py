@@ -91,7 +91,8 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     encoding = codecs.lookup(source_encoding(data)).name
     tree, error = parse(data, path)
     if tree is None:
-        return FileResult(path=path, old=data, error=error)
+        line, column = _error_position(data, path)
+        return FileResult(path=path, old=data, error=error, error_line=line, error_column=column)
     arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints)
     # Rules, the analysis and LibCST recurse once per level of nesting. Only the statements a migration edits
     # reach LibCST, and they are measured first (limits.check_statements): too deep is one error, deep enough to
@@ -129,25 +130,36 @@ def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, sel
             return FileResult(path=path, old=data, findings=migration.findings, parsed=True,
                               error=f"the migrated file would not parse ({error}); not migrated, please report it")
     return FileResult(path=path, old=data, new=None if new == data else new, findings=migration.findings,
-                      parsed=True, reasons=migration.reasons)
+                      parsed=True, reasons=migration.reasons, fixes=migration.fixes if new != data else ())
 
 
 def parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None]:
     """CPython's ast of the file, or a one-line reason it has none. CPython's parser words syntax errors best
     ("Missing parentheses in call to 'print'")."""
+    tree, error, _ = _parse(data, path)
+    return tree, error
+
+
+def _error_position(data: bytes, path: str) -> tuple[int | None, int | None]:
+    """Where the syntax error `parse` reported is (json, GitHub annotations): parsed again, on the error path only."""
+    return _parse(data, path)[2]
+
+
+def _parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None, tuple[int | None, int | None]]:
     try:
         with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not noise in our output
             warnings.simplefilter("ignore")
             # not ast.parse: it would inherit this module's `from __future__` flags
             tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            return cast(ast.Module, tree), None
+            return cast(ast.Module, tree), None, (None, None)
     except SyntaxError as error:
         return None, (f"cannot parse: {_one_line(str(error.msg))} "
-                      f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})")
+                      f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})"), \
+            (error.lineno, error.offset or None)
     except (MemoryError, RecursionError):
-        return None, "cannot parse: nested too deeply"
+        return None, "cannot parse: nested too deeply", (None, None)
     except ValueError as error:
-        return None, f"cannot parse: {_one_line(str(error))}"
+        return None, f"cannot parse: {_one_line(str(error))}", (None, None)
 
 
 def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: Mapping[str, object] | None,
@@ -177,9 +189,10 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
     except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
         return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed,
                           cell_errors=broken)
+    fixes = tuple((code, notebook.locate(line)[1]) for code, line in result.fixes)
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
                       error=result.error, parsed=result.parsed, reasons=result.reasons,
-                      view=view, cell_errors=broken)
+                      view=view, cell_errors=broken, fixes=fixes if new != data else ())
 
 
 def _syntax_error(data: bytes, path: str) -> str | None:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from tfckpt_codemod.discovery import discover, find_git_root
+from tfckpt_codemod.discovery import Pattern, discover, find_git_root
 
 
 def project_root(config: Path | None, paths: Sequence[Path]) -> Path | None:
@@ -24,7 +24,7 @@ def project_root(config: Path | None, paths: Sequence[Path]) -> Path | None:
     return find_git_root(common)
 
 
-def project_files(root: Path, *, exclude: Sequence[str] | None, extend_exclude: Sequence[str],
+def project_files(root: Path, *, exclude: Sequence[Pattern] | None, extend_exclude: Sequence[Pattern],
                   respect_gitignore: bool) -> list[str]:
     """Every file of the project, spelled relative to the working directory when the project is below it."""
     relative = os.path.relpath(root)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 from tfckpt_codemod.encoding import source_encoding
 from tfckpt_codemod.quoting import display_path
+from tfckpt_codemod.streams import TextOut
 from tfckpt_codemod.types import FileResult, Finding
 
 if TYPE_CHECKING:
@@ -49,11 +50,11 @@ def unified_diff(result: FileResult) -> str:
     return "".join(lines)
 
 
-def make_console(stream: IO[str], color: str) -> Console:
+def make_console(stream: TextOut, color: str) -> Console:
     from rich.console import Console
 
     no_color = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
-    return Console(file=stream, force_terminal=True if color == "always" else None, no_color=no_color,
+    return Console(file=cast("IO[str]", stream), force_terminal=True if color == "always" else None, no_color=no_color,
                    color_system=None if no_color else "auto", highlight=False, markup=False, soft_wrap=True,
                    emoji=False)
 
@@ -65,15 +66,17 @@ _STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-
 class Reporter:
     """Turns the stream of FileResults into output; keeps counts, never the files' contents."""
 
-    out: IO[str]
-    err: IO[str]
+    out: TextOut
+    err: TextOut
     mode: str  # "diff", "check" or "write"
     output_format: str = "text"
     color: str = "auto"
     show_diff: bool = False  # with --write: also print the diffs
     verbose: bool = False
     quiet: bool = False
-    report: IO[str] | None = None  # --report FILE: the full text goes here, the terminal keeps only the summary
+    report: TextOut | None = None  # --report FILE: the full text goes here, the terminal keeps only the summary
+    statistics: bool = False  # --statistics: counts per rule code instead of one line per finding
+    show_fixes: bool = False  # --show-fixes: what was changed, per file and rule code
     json_files: list[dict[str, object]] = field(default_factory=list)
     changed: int = 0
     findings: int = 0
@@ -86,6 +89,9 @@ class Reporter:
     def __post_init__(self) -> None:
         self._out_console: Console | None = None
         self._codes_seen: set[str] = set()
+        self._counts: dict[tuple[str, bool], int] = {}  # (code, fixed) -> findings, for --statistics
+        self._fixes: list[tuple[str, dict[str, int]]] = []  # (path, code -> fixes), for --show-fixes
+        self._errors: list[dict[str, object]] = []  # json: paths that could not be processed at all
         if self.report is not None:
             self._report_header()
 
@@ -100,6 +106,14 @@ class Reporter:
             self.written += 1
         self.findings += len(result.findings)
         self.manual_findings += sum(not f.fixed for f in result.findings)
+        for finding in result.findings:
+            key = (finding.code, finding.fixed)
+            self._counts[key] = self._counts.get(key, 0) + 1
+        if result.changed and (self.show_fixes or self.statistics):
+            fixes: dict[str, int] = {}
+            for code, _line in result.fixes:
+                fixes[code] = fixes.get(code, 0) + 1
+            self._fixes.append((result.path, fixes))
         if self.report is not None:
             self._report_file(result)
             self._codes_seen.update(f.code for f in result.findings)
@@ -114,19 +128,54 @@ class Reporter:
         else:
             self._text(result)
 
+    def missing(self, path: str) -> None:
+        """A path given on the command line that does not exist: reported, and the others processed (exit 2)."""
+        self.errors += 1
+        message = "No such file or directory"
+        if self.output_format == "json":
+            self._errors.append({"path": path, "error": message})
+        elif self.output_format == "github":
+            self.out.write(f"::error file={_github_file(path)}::{_escape(message)}\n")
+        else:
+            self.err.write(f"{display_path(path)}: error: {message}\n")
+
     def _text(self, result: FileResult) -> None:
         path = display_path(result.path)
         for line in error_lines(result):
             self.err.write(line + "\n")
         if result.changed:
             if self.mode == "check":
-                self.out.write(f"Would migrate: {path}\n")
-            elif self.mode == "diff" or self.show_diff:
+                self._styled([("Would migrate: ", "bold yellow"), (path, "bold")])
+            if self.mode == "diff" or self.show_diff:
                 self._print_diff(unified_diff(result))
+        if result.written and not self.quiet:
+            self.err.write(f"Migrated: {path}\n")  # as black's "reformatted" and pyupgrade's "Rewriting"
+        if self.statistics:
+            return
         for finding in result.findings:
             if finding.kind == "info" and not self.verbose:
                 continue
-            self.out.write(finding.render(path) + "\n")
+            where = f"{path}:{f'cell {finding.cell}:' if finding.cell is not None else ''}"
+            self._styled([(f"{where}{finding.line}:{finding.column}:", "bold"), (" ", ""),
+                          (finding.code, "cyan" if finding.fixed else "bold red"), (f" {finding.message}", "")])
+
+    def _styled(self, pieces: list[tuple[str, str]]) -> None:
+        """One line on stdout, colored (like the diffs) only on a terminal that wants color."""
+        console = self._console()
+        if not console.is_terminal or console.no_color:
+            self.out.write("".join(text for text, _ in pieces) + "\n")
+            return
+        from rich.text import Text
+
+        line = Text()
+        for text, style in pieces:
+            line.append(text, style=style or None)
+        console.print(line)
+
+    def _console(self) -> Console:
+        if self._out_console is None:
+            self._out_console = make_console(self.out, self.color)
+        return self._out_console
 
     # -- --report FILE --------------------------------------------------------------------------------------------
     # Modelled on the report.txt of TensorFlow's tf_upgrade_v2: one plain-text record a reviewer can read or attach
@@ -174,9 +223,7 @@ class Reporter:
         self.report.flush()
 
     def _print_diff(self, diff: str) -> None:
-        if self._out_console is None:
-            self._out_console = make_console(self.out, self.color)
-        console = self._out_console
+        console = self._console()
         if not console.is_terminal or console.no_color:
             self.out.write(diff)
             return
@@ -189,7 +236,9 @@ class Reporter:
     def _github(self, result: FileResult) -> None:
         path = _github_file(result.path.replace(os.sep, "/"))
         if result.error is not None:
-            self.out.write(f"::error file={path}::{_escape(result.error)}\n")
+            at = f",line={result.error_line}" if result.error_line is not None else ""
+            at += f",col={result.error_column}" if result.error_line is not None and result.error_column else ""
+            self.out.write(f"::error file={path}{at},title=tfckpt-migrate::{_escape(result.error)}\n")
         lines = _notebook_lines(result)
         for cell, reason in result.cell_errors:
             self.out.write(f"::error file={path},line={lines(cell, 1)},title=cell {cell}::{_escape(reason)}\n")
@@ -202,7 +251,7 @@ class Reporter:
                                f"{_escape(f.message)}\n")
                 continue
             self.out.write(f"::warning file={path},line={f.line},col={f.column},endLine={f.end_line},"
-                           f"endColumn={f.end_column},title={f.code}::{_escape(f.message)}\n")
+                           f"endColumn={f.end_column},title={_property(f.code)}::{_escape(f.message)}\n")
 
     def _json(self, result: FileResult) -> None:
         if not (result.changed or result.findings or result.error or result.cell_errors):
@@ -213,9 +262,12 @@ class Reporter:
             "written": result.written,
             "diff": unified_diff(result) if result.changed else None,
             "error": result.error,
+            "error_line": result.error_line,
+            "error_column": result.error_column,
             "cell_errors": [{"cell": cell, "message": reason} for cell, reason in result.cell_errors],
             "reasons": list(result.reasons),
             "findings": [_finding_json(f, result.path) for f in result.findings],
+            "fixes": [{"code": code, "line": line} for code, line in result.fixes],
         })
 
     # -- end of run -----------------------------------------------------------------------------------------------
@@ -225,13 +277,21 @@ class Reporter:
         if self.output_format == "json":
             import json
 
-            document = {
+            document: dict[str, object] = {
                 "version": 1,
                 "files": self.json_files,
+                "errors": self._errors,
                 "summary": self._summary_dict(),
             }
+            if self.statistics:
+                document["statistics"] = self._statistics_rows()
             json.dump(document, self.out, indent=2)
             self.out.write("\n")
+        elif self.output_format == "text":
+            if self.show_fixes:
+                self._print_fixes()
+            if self.statistics:
+                self._print_statistics()
         if self.verbose:
             if project is not None:
                 self.err.write(f"run-wide facts come from the project at {display_path(project)}\n")
@@ -242,8 +302,44 @@ class Reporter:
             self.err.write(self.summary_line() + "\n")
 
     def _summary_dict(self) -> dict[str, int]:
+        """`findings` counts what the text summary calls "findings to review"; `notes` the rest (rewrites made)."""
         return {"files": self.seen, "parsed": self.parsed, "changed": self.changed, "written": self.written,
-                "findings": self.findings, "errors": self.errors}
+                "findings": self.manual_findings, "notes": self.findings - self.manual_findings,
+                "errors": self.errors}
+
+    def _statistics_rows(self) -> list[dict[str, object]]:
+        """Findings per code (`fixed`: notes on rewrites made) and rewrites per code, most frequent first."""
+        counts = {(code, "finding" if not fixed else "note"): n for (code, fixed), n in self._counts.items()}
+        for _path, fixes in self._fixes:
+            for code, n in fixes.items():
+                counts[(code, "fix")] = counts.get((code, "fix"), 0) + n
+        from tfckpt_codemod.transforms import known_codes
+
+        names = known_codes()
+        rows = [{"code": code, "name": names[code].name if code in names else "", "kind": kind, "count": n}
+                for (code, kind), n in counts.items()]
+        return sorted(rows, key=lambda row: (-int(str(row["count"])), str(row["code"]), str(row["kind"])))
+
+    def _print_statistics(self) -> None:
+        for row in self._statistics_rows():
+            mark = {"fix": "[*]", "note": "[.]", "finding": "[ ]"}[str(row["kind"])]
+            self.out.write(f"{row['count']:>5}  {row['code']:<7} {mark} {row['name']}\n")
+
+    def _print_fixes(self) -> None:
+        """ruff's --show-fixes: each changed file with how many rewrites each rule made in it."""
+        verb = "Fixed" if self.mode == "write" else "Would fix"
+        total = sum(sum(fixes.values()) for _path, fixes in self._fixes)
+        if not self._fixes:
+            return
+        self.out.write(f"{verb} {total} issue{'s' if total != 1 else ''}:\n")
+        from tfckpt_codemod.transforms import known_codes
+
+        names = known_codes()
+        for path, fixes in self._fixes:
+            self.out.write(f"- {display_path(path)}:\n")
+            for code, n in sorted(fixes.items()):
+                name = names[code].name if code in names else ""
+                self.out.write(f"    {n} \u00d7 {code} ({name})\n")
 
     def summary_line(self) -> str:
         verb = {"write": "migrated", "check": "would be migrated", "diff": "would be migrated"}[self.mode]
@@ -254,6 +350,13 @@ class Reporter:
         if self.errors:
             parts.append(f"{self.errors} error{'s' if self.errors != 1 else ''}")
         return ", ".join(parts)
+
+
+def error_document(message: str) -> dict[str, object]:
+    """The json document of a run that stopped before any file (a usage error, a bad config)."""
+    return {"version": 1, "error": message, "files": [], "errors": [],
+            "summary": {"files": 0, "parsed": 0, "changed": 0, "written": 0, "findings": 0, "notes": 0,
+                        "errors": 1}}
 
 
 def _finding_json(finding: Finding, path: str) -> dict[str, object]:
@@ -298,7 +401,12 @@ def _github_file(path: str) -> str:
     is shown quoted instead: raw, it would act on the log viewer; GitHub cannot decode it anyway."""
     if not path.replace("\r", "").replace("\n", "").isprintable():
         path = display_path(path)
-    return _escape(path).replace(":", "%3A").replace(",", "%2C")
+    return _property(path)
+
+
+def _property(value: str) -> str:
+    """A workflow command's property value (`file=`, `title=`): `:` and `,` end it unless escaped."""
+    return _escape(value).replace(":", "%3A").replace(",", "%2C")
 
 
 # -- --inspect-checkpoint ---------------------------------------------------------------------------------------------
@@ -316,7 +424,7 @@ def inspection_document(inspection: CheckpointInspection) -> dict[str, object]:
     }
 
 
-def print_inspection(inspection: CheckpointInspection, out: IO[str], output_format: str, color: str) -> None:
+def print_inspection(inspection: CheckpointInspection, out: TextOut, output_format: str, color: str) -> None:
     """What a checkpoint holds, a row per top-level object (name scope for a name-based checkpoint)."""
     if output_format == "json":
         import json

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -220,7 +220,7 @@ def _migrate_batch(batch: list[tuple[str, bytes, Mapping[str, object] | None]], 
 def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[[int], None] | None = None,
         contributors: list[tuple[str, str]] | None = None,
         project_files: Callable[[], Sequence[str]] | None = None,
-        on_workers: Callable[[int, int], None] | None = None) -> Iterator[FileResult]:
+        on_workers: Callable[[int, int], None] | None = None) -> Generator[FileResult, None, None]:
     """Yields one FileResult per file, in the order of `files` (discovery sorts them).
 
     Rules that compare files with the rest of the project get their facts from `project_files()` (default:

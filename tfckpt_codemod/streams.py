@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import IO, Any
+from typing import IO, Any, Protocol
+
+
+class TextOut(Protocol):
+    """What the reporter writes to: a text stream, a PipeSafe around one, or the --report file."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 class PipeSafe:

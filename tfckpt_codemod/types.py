@@ -44,6 +44,9 @@ class FileResult:
     written: bool = False
     view: tuple[str, str] | None = None  # what a diff shows when the bytes are not the code (notebook cells)
     cell_errors: tuple[tuple[int, str], ...] = ()  # notebook cells that could not be read: (1-based cell, reason)
+    fixes: tuple[tuple[str, int], ...] = ()  # (rule code, line) of each rewrite made, for --show-fixes
+    error_line: int | None = None  # where `error` is, when it is a syntax error (1-based)
+    error_column: int | None = None
 
     @property
     def changed(self) -> bool:

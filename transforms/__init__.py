@@ -93,6 +93,13 @@ def select_codes(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tupl
     return tuple(chosen)
 
 
+def unknown_selectors(selectors: Iterable[str]) -> tuple[str, ...]:
+    """The selectors that name no code a run can report (ruff's "Unknown rule selector"): a typo in `--select`
+    must fail the run, not make `--check` pass while checking nothing."""
+    codes = reported_codes()
+    return tuple(s for s in selectors if not s or not any(code.startswith(s) for code in codes))
+
+
 def load_rules(codes: Iterable[str] | None = None) -> tuple[type[Rule], ...]:
     """The rules (and passes) with these codes, in the order a migration runs them; imported on first use."""
     wanted = None if codes is None else set(codes)
@@ -110,4 +117,4 @@ def rule_table() -> list[RuleInfo]:
 
 
 __all__ = ["PASSES_REGISTRY", "RULES_REGISTRY", "Entry", "all_rules", "is_pass", "known_codes", "load_rules",
-           "reported_codes", "rule_table", "select_codes", "triggers"]
+           "reported_codes", "rule_table", "select_codes", "triggers", "unknown_selectors"]

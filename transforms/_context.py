@@ -74,6 +74,8 @@ class MigrationContext:
         # The user's own checkpoints (`--checkpoint [NAME=]PATH`), as tfckpt_codemod.evidence.CheckpointEvidence.
         self.evidence = tuple(checkpoints)
         self.edits: dict[ast.AST, list[Change]] = {}
+        self.rule_code = ""  # the rule planning now: each edit is put down to it (--show-fixes, --statistics)
+        self.edited_by: list[tuple[str, ast.AST]] = []
         self.replaced: set[ast.AST] = set()  # nodes whose whole subtree a rewrite replaces or removes
         self.findings: list[PendingFinding] = []
         self.reasons: list[str] = []
@@ -100,6 +102,7 @@ class MigrationContext:
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> None:
         self.edits.setdefault(node, []).append(change)
+        self.edited_by.append((self.rule_code, node))
         if replaces:
             self.replaced.add(node)
 

@@ -28,6 +28,15 @@ class Migration:
     def changed(self) -> bool:
         return bool(self.context.edits) or self.context.needs_tensorflow_import
 
+    @property
+    def fixes(self) -> tuple[tuple[str, int], ...]:
+        """(rule code, line) of each rewrite, once per node a rule edited."""
+        seen: dict[tuple[str, int], int] = {}
+        for code, node in self.context.edited_by:
+            line = first_line(node) if isinstance(node, ast.stmt) else getattr(node, "lineno", 0)
+            seen.setdefault((code, id(node)), line)
+        return tuple((code, line) for (code, _node), line in seen.items())
+
     def replacements(self):  # type: ignore[no-untyped-def]
         """What changes, line by line (this is where LibCST parses the edited statements)."""
         from ._apply import replacements
@@ -61,9 +70,11 @@ def migrate(source: Source, rules: Sequence[type[Rule]], *, path: str = "<string
                                checkpoints=checkpoints)
     for rule in rules:
         if not is_pass(rule):
+            context.rule_code = rule.CODE
             rule.plan(context)
     for rule in rules:
         if is_pass(rule):
+            context.rule_code = rule.CODE
             rule.plan(context)
     return Migration(context, tuple(_locate(context)), tuple(context.reasons))
 

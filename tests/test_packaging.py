@@ -30,3 +30,26 @@ def test_wheel_contains_the_transforms_package_under_tfckpt_codemod(tmp_path: Pa
     assert "tfckpt_codemod/transforms/checkpoint_constructor.py" in names
     assert not [n for n in names if n.startswith("transforms/")]
     assert "tfckpt_codemod/cli.py" in names
+
+
+def test_sdist_holds_what_its_tests_need_and_an_spdx_license(tmp_path: Path) -> None:
+    pytest.importorskip("build", reason="the packaging test needs the 'build' package (pip install -e .[test])")
+    import tarfile
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns("__pycache__", ".git", ".venv", "*.egg-info",
+                                                                "build", "dist", ".corpus", ".pytest_cache"))
+    built = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir",
+                            str(tmp_path / "dist"), str(source)], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    assert "License classifiers are deprecated" not in built.stderr and "license` as a TOML table" not in built.stderr
+    with tarfile.open(next((tmp_path / "dist").glob("*.tar.gz"))) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+        metadata = sdist.extractfile(next(m for m in sdist.getmembers() if m.name.endswith("/PKG-INFO")))
+        assert metadata is not None
+        info = metadata.read().decode()
+    for needed in ("tests/helpers.py", "tests/conftest.py", "tests/test_workflow.py", "docs/output.schema.json",
+                   "examples/README.md", "examples/01_keras_model_checkpoint/before/train_and_restore.py",
+                   "tests/fixtures/checkpoints/make_fixtures.py", "transforms/__init__.py"):
+        assert needed in names, needed
+    assert "License-Expression: Apache-2.0" in info

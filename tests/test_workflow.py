@@ -140,6 +140,22 @@ def test_force_exclude_applies_excludes_to_files_named_on_the_command_line(tree)
     assert forced.stdout.splitlines() == ["Would migrate: new.py"]
 
 
+def test_readme_pre_commit_snippet_pins_a_commit_of_this_repository_with_the_hook() -> None:
+    import subprocess
+
+    readme = (ROOT / "README.md").read_text()
+    snippet = re.search(r"```yaml\nrepos:\n(.*?)```", readme, re.S)
+    assert snippet is not None
+    rev = re.search(r"rev: ([0-9a-f]{40})\b", snippet.group(1))
+    assert rev is not None, "the snippet's rev must be a full commit hash"
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout (an sdist): the commit cannot be looked up")
+    shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev.group(1)}:.pre-commit-hooks.yaml"],
+                           capture_output=True, text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert "--force-exclude" in shown.stdout and "require_serial: true" in shown.stdout
+
+
 # -- what the reviewer sees -----------------------------------------------------------------------------------------
 
 def test_write_says_what_it_wrote(tree) -> None:  # type: ignore[no-untyped-def]

@@ -424,7 +424,8 @@ def test_pre_commit_hook_definition() -> None:
     hook = _hook()
     assert hook["id"] == "tfckpt-migrate"
     assert hook["entry"] == "tfckpt-migrate --write --force-exclude"  # pre-commit names excluded files too
-    assert str(hook["require_serial"]).lower() == "true"  # one process: run-wide facts see every staged file, and -j is ours
+    # One process: run-wide facts see every staged file, and the tool runs its own workers.
+    assert str(hook["require_serial"]).lower() == "true"
     assert hook["language"] == "python"
 
 

@@ -16,6 +16,7 @@ from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe
 
 if TYPE_CHECKING:
     from tfckpt_codemod.evidence import CheckpointEvidence
+    from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.reportfile import ReportFile
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -298,7 +299,7 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
     def on_workers(workers: int, candidates: int) -> None:
         line = jobs_note.line(workers, candidates) if jobs_note is not None else None
         if line is not None:
-            err.write(line + "\n")
+            reporter.err.write(line + "\n")  # above the progress bar, if one shows
 
     root = project_root(config, paths)
     facts_from: list[str] = []
@@ -310,7 +311,7 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
         return project_files(root, exclude=exclude, extend_exclude=extend_exclude,
                              respect_gitignore=respect_gitignore)
 
-    with _progress(len(files), quiet or output_format != "text") as advance:
+    with _progress(len(files), quiet or output_format != "text", reporter) as advance:
         contributors: list[tuple[str, str]] = []
         with contextlib.closing(run(files, options, on_progress=advance, contributors=contributors,
                                     on_workers=on_workers, project_files=whole_project)) as results:
@@ -451,23 +452,13 @@ class _NoProgress:
         return None
 
 
-def _progress(total: int, disabled: bool):  # type: ignore[no-untyped-def]
-    """A rich progress bar on stderr, only for long runs on a terminal."""
+def _progress(total: int, disabled: bool, reporter: Reporter | None = None):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, only for long runs on a terminal; the reporter's output goes above it."""
     if disabled or total < 200 or not sys.stderr.isatty():
         return _NoProgress()
-    from contextlib import contextmanager
+    from tfckpt_codemod.progress import progress_bar
 
-    from rich.progress import Progress
-
-    @contextmanager
-    def bar():  # type: ignore[no-untyped-def]
-        from tfckpt_codemod.report import make_console
-
-        with Progress(console=make_console(sys.stderr, "auto"), transient=True) as progress:
-            task = progress.add_task("migrating", total=total)
-            yield lambda done: progress.update(task, completed=done)
-
-    return bar()
+    return progress_bar(total, sys.stderr, reporter)
 
 
 def main() -> None:

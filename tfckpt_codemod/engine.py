@@ -128,8 +128,9 @@ def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, sel
         if error is not None:
             return FileResult(path=path, old=data, findings=migration.findings, parsed=True,
                               error=f"the migrated file would not parse ({error}); not migrated, please report it")
-    return FileResult(path=path, old=data, new=None if new == data else new, findings=migration.findings,
-                      parsed=True, reasons=migration.reasons)
+    changed = new is not None and new != data
+    return FileResult(path=path, old=data, new=new if changed else None, findings=migration.findings, parsed=True,
+                      reasons=migration.reasons, edits=migration.edits() if changed else ())
 
 
 def parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None]:

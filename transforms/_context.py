@@ -80,6 +80,11 @@ class MigrationContext:
         self.written_names: set[str] = set()  # names the rewrites read (`tf` of `tf.train.Checkpoint`)
         self.needs_tensorflow_import = False
         self.import_uses: list[tuple[ast.AST, Scope]] = []  # where a `tf` that needs the added import is written
+        # Which rule made which edit (`--interactive` shows each hunk with its rule): the rule planning now, each
+        # edit's (node, code, whether it removes the node), and the rule that first needed the added import.
+        self.rule_code: str | None = None
+        self.edit_codes: list[tuple[ast.AST, str, bool]] = []
+        self.import_code: str | None = None
 
     @functools.cached_property
     def checkpoints(self) -> CheckpointModel:
@@ -100,6 +105,8 @@ class MigrationContext:
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> None:
         self.edits.setdefault(node, []).append(change)
+        if self.rule_code is not None:
+            self.edit_codes.append((node, self.rule_code, isinstance(change, Remove)))
         if replaces:
             self.replaced.add(node)
 
@@ -140,6 +147,7 @@ class MigrationContext:
             return f"{v1}.{path.removeprefix('compat.v1.')}"
         if analysis.can_bind_module_name("tf", scope):
             self.needs_tensorflow_import = True
+            self.import_code = self.import_code or self.rule_code
             if node is not None:
                 self.import_uses.append((node, scope))
             self.written_names.add("tf")

@@ -67,6 +67,9 @@ def migrate(
     check: Annotated[bool, typer.Option("--check", help="List files that would change and findings; write nothing; "
                                         "exit 1 if there is anything to do.")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="With --write: also print the diffs.")] = False,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Review each hunk (y, n, a, q, ?) as "
+                                              "`git add -p` does and write the ones you accept; needs a terminal.")
+                           ] = False,
     select: Annotated[list[str] | None, typer.Option(
         "--select", help="Rule codes or prefixes to run (comma-separated), e.g. TFC1,TFC301.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(
@@ -118,6 +121,13 @@ def migrate(
         _usage("--check and --write cannot be used together")
     if diff and not write:
         _usage("--diff only goes with --write (a dry run already prints diffs)")
+    if interactive:
+        from tfckpt_codemod.interactive import usage_problem
+
+        problem = usage_problem(write=write, check=check, stdin=any(str(p) == "-" for p in paths or ()),
+                                output_format=output_format.value)
+        if problem is not None:
+            _usage(problem)
     from tfckpt_codemod.config import ConfigError, find_pyproject, load_settings, merge
     from tfckpt_codemod.limits import (
         DEFAULT_MAX_FILE_SIZE,
@@ -157,6 +167,11 @@ def migrate(
                     _refuse_report_inputs(report_file, [stdin_filename], ())
                 code = _run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet,
                                   report_file, limit, err, evidence)
+            elif interactive:
+                from tfckpt_codemod.interactive import run_interactive
+
+                code = run_interactive(targets, codes, settings, evidence, limit, color.value, verbose, quiet,
+                                       report_file, out, err)
             else:
                 cores = available_cores()
                 requested = settings.jobs or cores

@@ -356,3 +356,22 @@ def test_end_of_input_is_quit(tree) -> None:  # type: ignore[no-untyped-def]
     assert child.exitstatus == 0
     assert (root / "a.py").read_bytes() == FIRST_ONLY.encode()
     assert (root / "b.py").read_bytes() == DEPENDENT.encode()
+
+
+@pexpect_required
+def test_ctrl_c_at_a_prompt_keeps_the_files_already_written(tree) -> None:  # type: ignore[no-untyped-def]
+    import pexpect
+
+    root = _two_files(tree)
+    child = _spawn(root, ".")
+    child.expect(PROMPT)
+    child.sendline("a")
+    child.expect(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "interrupted by SIGINT; files already written are complete" in child.before
+    assert (root / "a.py").read_bytes() == BOTH.encode()
+    assert (root / "b.py").read_bytes() == DEPENDENT.encode()
+    assert sorted(p.name for p in root.iterdir()) == ["a.py", "b.py"]  # no temp file left behind

@@ -393,7 +393,7 @@ def test_report_to_an_unwritable_place_is_a_usage_error(tree) -> None:  # type: 
     assert (root / "a.py").read_text() == CONTRIB  # failed before touching anything
 
 
-# -- pre-commit ---------------------------------------------------------------------------------------------------------
+# -- pre-commit -------------------------------------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -49,7 +49,8 @@ _BOOT = "import sys; sys.argv[0] = 'tfckpt-migrate'; from tfckpt_codemod.cli imp
 TEMP_NAME = re.compile(r"\.tfckpt-.*\.tmp$|\.tfckpt-tmp")
 
 
-def run_tool(args: Sequence[str], cwd: Path, prelude: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_tool(args: Sequence[str], cwd: Path, prelude: str = "",
+             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh interpreter; `prelude` is Python executed before the CLI starts."""
     if not HAVE_CLI:
         pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")

@@ -16,6 +16,7 @@ from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe, TextOut
 if TYPE_CHECKING:
     from tfckpt_codemod.evidence import CheckpointEvidence
     from tfckpt_codemod.options import Invocation
+    from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.reportfile import ReportFile
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -90,6 +91,10 @@ def migrate(
                                        "the dry run, the default.", rich_help_panel=_MODE)] = False,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when --check finds something to do "
                                             "(errors still exit 2).", rich_help_panel=_MODE)] = False,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Review each hunk (y, n, a, q, ?) as "
+                                              "`git add -p` does and write the ones you accept; needs a terminal.",
+                                              rich_help_panel=_MODE)
+                           ] = False,
     select: Annotated[list[str] | None, typer.Option(
         "--select", metavar="CODES", help="Rule codes or prefixes to run (comma-separated), e.g. TFC1,TFC301.",
         rich_help_panel=_SELECT, show_default=False)] = None,
@@ -168,6 +173,13 @@ def migrate(
         _usage("--check and --write cannot be used together")
     if respect_gitignore and no_respect_gitignore:
         _usage("--respect-gitignore and --no-respect-gitignore cannot be used together")
+    if interactive:
+        from tfckpt_codemod.interactive import usage_problem
+
+        problem = usage_problem(write=write, check=check, stdin=stdin_filename is not None or any(
+            str(p) == "-" for p in paths or ()), output_format=output_format.value)
+        if problem is not None:
+            _usage(problem)
     from tfckpt_codemod.config import ConfigError, explicit_pyproject, find_pyproject, load_settings, merge
     from tfckpt_codemod.limits import (
         DEFAULT_MAX_FILE_SIZE,
@@ -220,6 +232,10 @@ def migrate(
                 if report_file is not None and stdin_filename is not None:
                     _refuse_report_inputs(report_file, [stdin_filename], ())
                 code = _run_stdin(stdin_filename or "-", invocation, report_file, err)
+            elif interactive:
+                from tfckpt_codemod.interactive import run_interactive
+
+                code = run_interactive(targets, invocation, report_file, out, err)
             else:
                 code = _run_paths(targets, invocation, report_file, out, err)
     except Interrupted as stop:
@@ -353,7 +369,7 @@ def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, ou
     def on_workers(workers: int, candidates: int) -> None:
         line = run.jobs_note(workers, candidates)
         if line is not None:
-            err.write(line + "\n")
+            reporter.err.write(line + "\n")  # above the progress bar, if one shows
 
     root = project_root(run.config, paths)
     facts_from: list[str] = []
@@ -365,7 +381,7 @@ def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, ou
         return project_files(root, exclude=run.exclude, extend_exclude=run.extend_exclude,
                              respect_gitignore=run.respect_gitignore)
 
-    with _progress(len(files), run.quiet or run.output_format != "text") as advance:
+    with _progress(len(files), run.quiet or run.output_format != "text", reporter) as advance:
         contributors: list[tuple[str, str]] = []
         results = run_files(files, options, on_progress=advance, contributors=contributors,
                             on_workers=on_workers, project_files=whole_project)
@@ -524,23 +540,13 @@ class _NoProgress:
         return None
 
 
-def _progress(total: int, disabled: bool):  # type: ignore[no-untyped-def]
-    """A rich progress bar on stderr, only for long runs on a terminal."""
+def _progress(total: int, disabled: bool, reporter: Reporter | None = None):  # type: ignore[no-untyped-def]
+    """A rich progress bar on stderr, only for long runs on a terminal; the reporter's output goes above it."""
     if disabled or total < 200 or not sys.stderr.isatty():
         return _NoProgress()
-    from contextlib import contextmanager
+    from tfckpt_codemod.progress import progress_bar
 
-    from rich.progress import Progress
-
-    @contextmanager
-    def bar():  # type: ignore[no-untyped-def]
-        from tfckpt_codemod.report import make_console
-
-        with Progress(console=make_console(sys.stderr, "auto"), transient=True) as progress:
-            task = progress.add_task("migrating", total=total)
-            yield lambda done: progress.update(task, completed=done)
-
-    return bar()
+    return progress_bar(total, sys.stderr, reporter)
 
 
 def main() -> None:

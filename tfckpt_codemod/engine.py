@@ -17,7 +17,7 @@ from typing import cast
 
 from tfckpt_codemod.encoding import file_error, source_encoding, wide_bom, wide_error, wide_tensorflow
 from tfckpt_codemod.limits import NeedsDeepStack, TooDeep, call_deep
-from tfckpt_codemod.types import FileResult
+from tfckpt_codemod.types import Edit, FileResult
 
 # A file must name tensorflow to bind anything a rule resolves; rules add their own triggers (b"contrib", ...).
 REQUIRED_TEXT = b"tensorflow"
@@ -129,8 +129,9 @@ def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, sel
         if error is not None:
             return FileResult(path=path, old=data, findings=migration.findings, parsed=True,
                               error=f"the migrated file would not parse ({error}); not migrated, please report it")
-    return FileResult(path=path, old=data, new=None if new == data else new, findings=migration.findings,
-                      parsed=True, reasons=migration.reasons, fixes=migration.fixes if new != data else ())
+    changed = new is not None and new != data
+    return FileResult(path=path, old=data, new=new if changed else None, findings=migration.findings, parsed=True,
+                      reasons=migration.reasons, edits=migration.edits() if changed else ())
 
 
 def parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None]:
@@ -189,10 +190,11 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
     except NotebookError as error:  # a rewrite that would lose a magic or a cell: leave the notebook alone
         return FileResult(path=path, old=data, findings=tuple(findings), error=str(error), parsed=result.parsed,
                           cell_errors=broken)
-    fixes = tuple((code, notebook.locate(line)[1]) for code, line in result.fixes)
+    edits = tuple(Edit(edit.code, notebook.locate(edit.line)[1], notebook.locate(edit.end_line)[1])
+                  for edit in result.edits)  # lines within their cell, as findings have them
     return FileResult(path=path, old=data, new=None if new == data else new, findings=tuple(findings),
                       error=result.error, parsed=result.parsed, reasons=result.reasons,
-                      view=view, cell_errors=broken, fixes=fixes if new != data else ())
+                      view=view, cell_errors=broken, edits=edits if new != data else ())
 
 
 def _syntax_error(data: bytes, path: str) -> str | None:

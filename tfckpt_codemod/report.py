@@ -111,8 +111,8 @@ class Reporter:
             self._counts[key] = self._counts.get(key, 0) + 1
         if result.changed and (self.show_fixes or self.statistics):
             fixes: dict[str, int] = {}
-            for code, _line in result.fixes:
-                fixes[code] = fixes.get(code, 0) + 1
+            for edit in result.edits:
+                fixes[edit.code] = fixes.get(edit.code, 0) + 1
             self._fixes.append((result.path, fixes))
         if self.report is not None:
             self._report_file(result)
@@ -267,7 +267,7 @@ class Reporter:
             "cell_errors": [{"cell": cell, "message": reason} for cell, reason in result.cell_errors],
             "reasons": list(result.reasons),
             "findings": [_finding_json(f, result.path) for f in result.findings],
-            "fixes": [{"code": code, "line": line} for code, line in result.fixes],
+            "fixes": [{"code": edit.code, "line": edit.line, "end_line": edit.end_line} for edit in result.edits],
         })
 
     # -- end of run -----------------------------------------------------------------------------------------------

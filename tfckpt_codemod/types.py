@@ -31,6 +31,16 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """A rule's rewrite, by the lines of the original it touches (1-based, inclusive). An added line is an edit of
+    the line it goes before."""
+
+    code: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
 class FileResult:
     """What the engine learned about one file. `new` is None when the file is unchanged (or failed)."""
 
@@ -44,7 +54,7 @@ class FileResult:
     written: bool = False
     view: tuple[str, str] | None = None  # what a diff shows when the bytes are not the code (notebook cells)
     cell_errors: tuple[tuple[int, str], ...] = ()  # notebook cells that could not be read: (1-based cell, reason)
-    fixes: tuple[tuple[str, int], ...] = ()  # (rule code, line) of each rewrite made, for --show-fixes
+    edits: tuple[Edit, ...] = ()  # which rule rewrote which lines (the reason of each hunk in --interactive)
     error_line: int | None = None  # where `error` is, when it is a syntax error (1-based)
     error_column: int | None = None
 

@@ -74,14 +74,17 @@ class MigrationContext:
         # The user's own checkpoints (`--checkpoint [NAME=]PATH`), as tfckpt_codemod.evidence.CheckpointEvidence.
         self.evidence = tuple(checkpoints)
         self.edits: dict[ast.AST, list[Change]] = {}
-        self.rule_code = ""  # the rule planning now: each edit is put down to it (--show-fixes, --statistics)
-        self.edited_by: list[tuple[str, ast.AST]] = []
         self.replaced: set[ast.AST] = set()  # nodes whose whole subtree a rewrite replaces or removes
         self.findings: list[PendingFinding] = []
         self.reasons: list[str] = []
         self.written_names: set[str] = set()  # names the rewrites read (`tf` of `tf.train.Checkpoint`)
         self.needs_tensorflow_import = False
         self.import_uses: list[tuple[ast.AST, Scope]] = []  # where a `tf` that needs the added import is written
+        # Which rule made which edit (`--interactive` shows each hunk with its rule): the rule planning now, each
+        # edit's (node, code, whether it removes the node), and the rule that first needed the added import.
+        self.rule_code: str | None = None
+        self.edit_codes: list[tuple[ast.AST, str, bool]] = []
+        self.import_code: str | None = None
 
     @functools.cached_property
     def checkpoints(self) -> CheckpointModel:
@@ -102,7 +105,8 @@ class MigrationContext:
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> None:
         self.edits.setdefault(node, []).append(change)
-        self.edited_by.append((self.rule_code, node))
+        if self.rule_code is not None:
+            self.edit_codes.append((node, self.rule_code, isinstance(change, Remove)))
         if replaces:
             self.replaced.add(node)
 
@@ -143,6 +147,7 @@ class MigrationContext:
             return f"{v1}.{path.removeprefix('compat.v1.')}"
         if analysis.can_bind_module_name("tf", scope):
             self.needs_tensorflow_import = True
+            self.import_code = self.import_code or self.rule_code
             if node is not None:
                 self.import_uses.append((node, scope))
             self.written_names.add("tf")

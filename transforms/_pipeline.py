@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tfckpt_codemod.types import Finding
+from tfckpt_codemod.types import Edit, Finding
 
 from . import is_pass
 from ._analysis import analyze
@@ -24,18 +24,18 @@ class Migration:
     findings: tuple[Finding, ...]
     reasons: tuple[str, ...]
 
+    def edits(self) -> tuple[Edit, ...]:
+        """Which rule changed which lines of the original (each edit once, in line order)."""
+        context = self.context
+        found = {Edit(code, *_edited_lines(node, removes)) for node, code, removes in context.edit_codes}
+        if context.needs_tensorflow_import and context.import_code is not None:
+            line = _import_line(context)  # the new import goes before this line of the original
+            found.add(Edit(context.import_code, line, line))
+        return tuple(sorted(found, key=lambda edit: (edit.line, edit.end_line, edit.code)))
+
     @property
     def changed(self) -> bool:
         return bool(self.context.edits) or self.context.needs_tensorflow_import
-
-    @property
-    def fixes(self) -> tuple[tuple[str, int], ...]:
-        """(rule code, line) of each rewrite, once per node a rule edited."""
-        seen: dict[tuple[str, int], int] = {}
-        for code, node in self.context.edited_by:
-            line = first_line(node) if isinstance(node, ast.stmt) else getattr(node, "lineno", 0)
-            seen.setdefault((code, id(node)), line)
-        return tuple((code, line) for (code, _node), line in seen.items())
 
     def replacements(self):  # type: ignore[no-untyped-def]
         """What changes, line by line (this is where LibCST parses the edited statements)."""
@@ -76,7 +76,21 @@ def migrate(source: Source, rules: Sequence[type[Rule]], *, path: str = "<string
         if is_pass(rule):
             context.rule_code = rule.CODE
             rule.plan(context)
+    context.rule_code = None
     return Migration(context, tuple(_locate(context)), tuple(context.reasons))
+
+
+def _edited_lines(node: ast.AST, removes: bool) -> tuple[int, int]:
+    """The original lines an edit of `node` rewrites: all of it, but only the header of a compound statement that
+    stays (a renamed `def` does not touch its body)."""
+    if isinstance(node, ast.stmt):
+        line, end = first_line(node), node.end_lineno or node.lineno
+        body = getattr(node, "body", None)
+        if not removes and isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            end = max(node.lineno, first_line(body[0]) - 1)
+        return line, end
+    line = getattr(node, "lineno", 0) or 0
+    return line, getattr(node, "end_lineno", None) or line
 
 
 def _import_line(context: MigrationContext) -> int:

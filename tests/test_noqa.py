@@ -12,6 +12,7 @@ import pytest
 
 from helpers import assert_migrates, migrate, run_cli
 from tfckpt_codemod.engine import migrate_source
+from tfckpt_codemod.ignores import PerFileIgnores
 from tfckpt_codemod.transforms._noqa import directive
 
 TF = "import tensorflow as tf\n"
@@ -216,3 +217,85 @@ def test_check_passes_with_a_deliberately_kept_saver(tmp_path: Path) -> None:
     (tmp_path / "train.py").write_text(KEPT_SAVER.replace("  # noqa: TFC105", ""))
     reported = run_cli("--check", "train.py", cwd=tmp_path)
     assert reported.returncode == 1 and "TFC105" in reported.stdout
+
+
+LEGACY = HEAD + "x = tfe.restore_variables_on_create(p)\nckpt = tfe.Checkpoint(m=m)\n"
+
+
+def project(root: Path, table: str) -> None:
+    (root / "pyproject.toml").write_text("[tool.tfckpt-migrate.per-file-ignores]\n" + table)
+    for name in ("legacy/old.py", "legacy/deeper/older.py", "src/train.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(LEGACY)
+
+
+def test_per_file_ignores_patterns(tmp_path: Path) -> None:
+    ignores = PerFileIgnores(str(tmp_path), (("legacy/*.py", ("TFC9",)), ("*_tf1.py", ("TFC301",)),
+                                             ("!src/**", ("TFC105",)), ("legacy/", ("TFC9", "TFC201"))))
+    assert ignores.codes_for(str(tmp_path / "legacy/a.py")) == ("TFC9", "TFC105", "TFC201")
+    assert ignores.codes_for(str(tmp_path / "legacy/deeper/a.py")) == ("TFC105", "TFC9", "TFC201")
+    assert ignores.codes_for(str(tmp_path / "src/deep/train_tf1.py")) == ("TFC301",)
+    assert ignores.codes_for(str(tmp_path / "src/train.py")) == ()
+    assert ignores.codes_for(str(tmp_path.parent / "legacy/a.py")) == ()  # outside the config's directory
+
+
+def test_per_file_ignores_silence_findings_by_path(tmp_path: Path) -> None:
+    project(tmp_path, '"legacy/*.py" = ["TFC9"]\n')
+    result = run_cli("--check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "src/train.py:4:5: TFC901" in result.stdout
+    assert "legacy/old.py:4" not in result.stdout and "legacy/old.py:2" not in result.stdout
+    # gitignore patterns: `*` stops at a slash.
+    assert "legacy/deeper/older.py:4:5: TFC901" in result.stdout
+    # The file still gets its rewrites: only TFC9xx are off there.
+    assert "Would migrate: legacy/old.py" in result.stdout
+
+
+def test_per_file_ignores_turn_rules_off_and_are_relative_to_the_config(tmp_path: Path) -> None:
+    project(tmp_path, '"legacy/**" = ["TFC101", "TFC201", "TFC9"]\n')
+    written = run_cli("--write", ".", cwd=tmp_path / "legacy")  # run from below the config: same patterns
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "legacy/old.py").read_text() == LEGACY
+    assert (tmp_path / "legacy/deeper/older.py").read_text() == LEGACY
+    assert run_cli("--write", "src", cwd=tmp_path).returncode == 0
+    assert "tf.train.Checkpoint" in (tmp_path / "src/train.py").read_text()
+
+
+def test_per_file_ignores_apply_to_the_stdin_filename(tmp_path: Path) -> None:
+    project(tmp_path, '"legacy/*.py" = ["TFC9"]\n')
+    result = run_cli("--check", "--stdin-filename", "legacy/old.py", "-", cwd=tmp_path,
+                     stdin=(HEAD + "x = tfe.restore_variables_on_create(p)\n").encode())
+    assert result.returncode == 0, result.stdout + result.stderr
+    other = run_cli("--check", "--stdin-filename", "src/train.py", "-", cwd=tmp_path,
+                    stdin=(HEAD + "x = tfe.restore_variables_on_create(p)\n").encode())
+    assert other.returncode == 1 and "TFC901" in other.stdout
+
+
+@pytest.mark.parametrize(("table", "fragment"), [
+    ('"legacy/*.py" = ["TFC999"]\n', "'per-file-ignores.\"legacy/*.py\"' in [tool.tfckpt-migrate] has 'TFC999'"),
+    ('"legacy/*.py" = ["E501"]\n', "'per-file-ignores.\"legacy/*.py\"' in [tool.tfckpt-migrate] has 'E501'"),
+    ('"legacy/*.py" = "TFC9"\n', "must be a list of strings"),
+])
+def test_per_file_ignores_with_a_bad_code_is_a_usage_error(tmp_path: Path, table: str, fragment: str) -> None:
+    project(tmp_path, table)
+    result = run_cli("--check", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert fragment in result.stderr and "pyproject.toml" in result.stderr
+
+
+def test_per_file_ignores_must_be_a_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.tfckpt-migrate]\nper-file-ignores = ["legacy/*.py"]\n')
+    result = run_cli("--check", ".", cwd=tmp_path)
+    assert result.returncode == 2 and "'per-file-ignores'" in result.stderr
+
+
+def test_per_file_ignores_reach_worker_processes(tmp_path: Path) -> None:
+    """Enough files for a process pool (runner.POOL_THRESHOLD): each worker is sent its file's ignored codes."""
+    (tmp_path / "pyproject.toml").write_text('[tool.tfckpt-migrate.per-file-ignores]\n"legacy/" = ["TFC9"]\n')
+    (tmp_path / "legacy").mkdir()
+    for index in range(40):
+        (tmp_path / f"legacy/m{index:02}.py").write_text(HEAD + "x = tfe.restore_variables_on_create(p)\n")
+    (tmp_path / "train.py").write_text(HEAD + "x = tfe.restore_variables_on_create(p)\n")
+    result = run_cli("--check", "-j", "2", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if "TFC9" in line] == ["train.py"] * 2

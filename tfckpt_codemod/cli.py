@@ -16,6 +16,7 @@ from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe
 
 if TYPE_CHECKING:
     from tfckpt_codemod.evidence import CheckpointEvidence
+    from tfckpt_codemod.ignores import PerFileIgnores
     from tfckpt_codemod.reportfile import ReportFile
 
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -155,7 +156,7 @@ def migrate(
                 if report_file is not None and stdin_filename is not None:
                     _refuse_report_inputs(report_file, [stdin_filename], ())
                 code = _run_stdin(stdin_filename or "-", codes, mode, color.value, output_format.value, quiet,
-                                  report_file, limit, err, evidence)
+                                  report_file, limit, err, evidence, settings.per_file_ignores)
             else:
                 cores = available_cores()
                 requested = settings.jobs or cores
@@ -163,7 +164,7 @@ def migrate(
                                   diff, verbose, quiet, settings.exclude, settings.extend_exclude,
                                   settings.respect_gitignore, report_file, limit, out, err,
                                   _JobsNote(requested, cores, settings.jobs is not None) if verbose else None,
-                                  settings.source, evidence)
+                                  settings.source, evidence, settings.per_file_ignores)
     except Interrupted as stop:
         from tfckpt_codemod.fileio import remove_live_temp_files
 
@@ -271,7 +272,7 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
                extend_exclude: tuple[str, ...], respect_gitignore: bool, report: ReportFile | None = None,
                max_file_size: int | None = None, out: IO[str] | None = None, err: IO[str] | None = None,
                jobs_note: _JobsNote | None = None, config: Path | None = None,
-               checkpoints: tuple[CheckpointEvidence, ...] = ()) -> int:
+               checkpoints: tuple[CheckpointEvidence, ...] = (), per_file_ignores: PerFileIgnores | None = None) -> int:
     from tfckpt_codemod.discovery import MissingPathError, PatternError, discover
     from tfckpt_codemod.limits import DEFAULT_MAX_FILE_SIZE
     from tfckpt_codemod.project import project_files, project_root
@@ -293,7 +294,8 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
         _refuse_report_inputs(report, [str(p) for p in paths], [item.path for item in files])
     reporter = Reporter(out, err, mode, output_format, color, show_diff, verbose, quiet, report)
     options = RunOptions(codes=codes, write=mode == "write", jobs=jobs,
-                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE, checkpoints=checkpoints)
+                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE, checkpoints=checkpoints,
+                         per_file_ignores=per_file_ignores)
 
     def on_workers(workers: int, candidates: int) -> None:
         line = jobs_note.line(workers, candidates) if jobs_note is not None else None
@@ -326,7 +328,8 @@ def _run_paths(paths: list[Path], codes: tuple[str, ...], mode: str, jobs: int, 
 
 def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_format: str, quiet: bool,
                report: ReportFile | None = None, max_file_size: int | None = None,
-               err: IO[str] | None = None, checkpoints: tuple[CheckpointEvidence, ...] = ()) -> int:
+               err: IO[str] | None = None, checkpoints: tuple[CheckpointEvidence, ...] = (),
+               per_file_ignores: PerFileIgnores | None = None) -> int:
     """With --write, stdout is the file: it gets the new source, or the input unchanged when anything fails."""
     from tfckpt_codemod.engine import could_apply, migrate_source
     from tfckpt_codemod.limits import DEFAULT_MAX_FILE_SIZE, size_error
@@ -345,7 +348,8 @@ def _run_stdin(name: str, codes: tuple[str, ...], mode: str, color: str, output_
         if len(data) > limit and could_apply(data, triggers(codes)):
             result = FileResult(path=name, old=data, error=size_error(len(data), limit))
         else:
-            result = migrate_source(data, name, rules=load_rules(codes), checkpoints=checkpoints)
+            result = migrate_source(data, name, rules=load_rules(codes), checkpoints=checkpoints,
+                                    ignore=per_file_ignores.codes_for(name) if per_file_ignores and name != "-" else ())
     except RecursionError:
         result = FileResult(path=name, old=data, error="too deeply nested for the parser; not migrated")
     except Exception as error:  # a bug of ours: the editor that pipes its buffer through us must get it back

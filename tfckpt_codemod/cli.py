@@ -222,7 +222,8 @@ def migrate(
         statistics=statistics, show_fixes=show_fixes, exclude=settings.exclude,
         extend_exclude=settings.extend_exclude, respect_gitignore=settings.respect_gitignore,
         force_exclude=force_exclude, max_file_size=settings.max_file_size or DEFAULT_MAX_FILE_SIZE,
-        checkpoints=_evidence(settings.checkpoints), config=settings.source, jobs=min(requested, cores),
+        checkpoints=_evidence(settings.checkpoints), per_file_ignores=settings.per_file_ignores,
+        config=settings.source, jobs=min(requested, cores),
         cores=cores, jobs_requested=requested, jobs_explicit=settings.jobs is not None)
     report_file = _open_report(report)
     out, err = PipeSafe(sys.stdout), PipeSafe(sys.stderr)
@@ -364,7 +365,8 @@ def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, ou
     for path in missing:
         reporter.missing(str(path))
     options = RunOptions(codes=run.codes, write=run.mode == "write", jobs=run.jobs,
-                         max_file_size=run.max_file_size, checkpoints=run.checkpoints)
+                         max_file_size=run.max_file_size, checkpoints=run.checkpoints,
+                         per_file_ignores=run.per_file_ignores)
 
     def on_workers(workers: int, candidates: int) -> None:
         line = run.jobs_note(workers, candidates)
@@ -420,7 +422,9 @@ def _run_stdin(name: str, run: Invocation, report: ReportFile | None, err: TextO
         if len(data) > limit and could_apply(data, triggers(run.codes)):
             result = FileResult(path=name, old=data, error=size_error(len(data), limit))
         else:
-            result = migrate_source(data, name, rules=load_rules(run.codes), checkpoints=run.checkpoints)
+            ignore = run.per_file_ignores.codes_for(name) if run.per_file_ignores and name != "-" else ()
+            result = migrate_source(data, name, rules=load_rules(run.codes), checkpoints=run.checkpoints,
+                                    ignore=ignore)
     except RecursionError:
         result = FileResult(path=name, old=data, error="too deeply nested for the parser; not migrated")
     except Exception as error:  # a bug of ours: the editor that pipes its buffer through us must get it back

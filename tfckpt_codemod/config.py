@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tfckpt_codemod.discovery import Pattern
+    from tfckpt_codemod.ignores import PerFileIgnores
 
 __all__ = [
     "ConfigError",
@@ -55,6 +56,7 @@ class Settings:
     respect_gitignore: bool = True
     max_file_size: int | None = None  # bytes; None means the default (limits.DEFAULT_MAX_FILE_SIZE)
     checkpoints: tuple[str, ...] = ()  # `[NAME=]PATH` each; a config's relative paths are anchored at its directory
+    per_file_ignores: PerFileIgnores | None = None  # patterns relative to the config's directory -> codes
     source: Path | None = None
 
 
@@ -68,6 +70,7 @@ _KEYS: dict[str, str] = {
     "respect-gitignore": "respect_gitignore",
     "max-file-size": "max_file_size",
     "checkpoints": "checkpoints",
+    "per-file-ignores": "per_file_ignores",
 }
 
 
@@ -238,6 +241,8 @@ def load_settings(pyproject: Path | None) -> Settings:
         elif field == "checkpoints":
             values[field] = tuple(_anchored_checkpoint(spec, pyproject.parent)
                                   for spec in _string_list(value, where, key))
+        elif field == "per_file_ignores":
+            values[field] = _per_file_ignores(value, where, pyproject.parent)
         elif field == "respect_gitignore":
             if not isinstance(value, bool):
                 raise ConfigError(
@@ -246,6 +251,28 @@ def load_settings(pyproject: Path | None) -> Settings:
                 )
             values[field] = value
     return Settings(source=pyproject, **values)
+
+
+def _per_file_ignores(value: Any, where: str, base: Path) -> PerFileIgnores:
+    """ruff's `per-file-ignores`: a table of pattern -> codes or prefixes, each code one that a run can report."""
+    from tfckpt_codemod.ignores import PerFileIgnores
+    from tfckpt_codemod.transforms import reported_codes
+
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: 'per-file-ignores' in {_TABLE_LABEL} must be a table of pattern = [codes], "
+                          f"got {_describe(value)}")
+    known = reported_codes()
+    entries = []
+    for pattern, codes in value.items():
+        key = f'per-file-ignores."{pattern}"'
+        checked = _codes(codes, where, key)
+        for code in checked:
+            if not any(known_code.startswith(code) for known_code in known):
+                raise ConfigError(f"{where}: '{key}' in {_TABLE_LABEL} has {code!r}, which is no rule code or prefix "
+                                  "of one (see --list-rules)")
+        _check_patterns((pattern.removeprefix("!"),), where, key)
+        entries.append((pattern, checked))
+    return PerFileIgnores(os.path.abspath(base), tuple(entries))
 
 
 def _anchored_checkpoint(spec: str, base: Path) -> str:

@@ -67,11 +67,12 @@ def decode_error(data: bytes) -> str | None:
 
 def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type] | None = None,
                    project: Mapping[str, object] | None = None, extra_uses: frozenset[str] = frozenset(),
-                   checkpoints: Sequence[object] = ()) -> FileResult:
+                   checkpoints: Sequence[object] = (), ignore: Sequence[str] = ()) -> FileResult:
     """Migrate one file's bytes. Errors become `FileResult.error` (one line); nothing is raised for bad input.
 
     `project` holds what each rule's run-wide facts came to; `extra_uses` names that code the parsers do not see
-    reads (a notebook's IPython lines); `checkpoints` the user's checkpoints given as evidence."""
+    reads (a notebook's IPython lines); `checkpoints` the user's checkpoints given as evidence; `ignore` the codes
+    and prefixes the file's per-file-ignores turn off (not run, not reported)."""
     from tfckpt_codemod.transforms import load_rules, triggers
 
     selected = tuple(load_rules() if rules is None else rules)
@@ -79,7 +80,7 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
         wide = wide_tensorflow(data)  # tensorflow spelled in UTF-16: invisible to the byte prefilter
         return FileResult(path=path, old=data, error=None if wide is None else wide_error(wide))
     if path.endswith(".ipynb"):
-        return _migrate_notebook(data, path, selected, project, checkpoints)
+        return _migrate_notebook(data, path, selected, project, checkpoints, ignore)
     wide = wide_bom(data)
     if wide is not None:
         return FileResult(path=path, old=data, error=wide_error(wide))
@@ -93,7 +94,7 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     if tree is None:
         line, column = _error_position(data, path)
         return FileResult(path=path, old=data, error=error, error_line=line, error_column=column)
-    arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints)
+    arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints, tuple(ignore))
     # Rules, the analysis and LibCST recurse once per level of nesting. Only the statements a migration edits
     # reach LibCST, and they are measured first (limits.check_statements): too deep is one error, deep enough to
     # need it runs the file again on a thread with a deep stack, as does a RecursionError anywhere else.
@@ -110,13 +111,14 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
 
 def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, selected: tuple[type, ...],
                     project: Mapping[str, object] | None, extra_uses: frozenset[str],
-                    checkpoints: Sequence[object]) -> FileResult:
+                    checkpoints: Sequence[object], ignore: tuple[str, ...] = ()) -> FileResult:
     from tfckpt_codemod.transforms._apply import ApplyError
     from tfckpt_codemod.transforms._pipeline import migrate
     from tfckpt_codemod.transforms._source import Source
 
     source = Source(data.decode(encoding), tree, data, encoding)
-    migration = migrate(source, selected, path=path, project=project, extra_uses=extra_uses, checkpoints=checkpoints)
+    migration = migrate(source, selected, path=path, project=project, extra_uses=extra_uses, checkpoints=checkpoints,
+                        ignore=ignore)
     try:
         new = migration.bytes(encoding)
     except TooDeep as problem:
@@ -164,7 +166,7 @@ def _parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None, tuple
 
 
 def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: Mapping[str, object] | None,
-                      checkpoints: Sequence[object] = ()) -> FileResult:
+                      checkpoints: Sequence[object] = (), ignore: Sequence[str] = ()) -> FileResult:
     """Code cells are joined into one module (an import in cell 1 serves cell 3), migrated, and put back."""
     from dataclasses import replace
 
@@ -176,7 +178,7 @@ def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: 
         return FileResult(path=path, old=data, error=str(error))
     source = notebook.source.encode()
     result = migrate_source(source, path + ".py", rules=rules, project=project, extra_uses=notebook.magic_names,
-                            checkpoints=checkpoints)
+                            checkpoints=checkpoints, ignore=ignore)
     findings = []
     for finding in result.findings:
         cell, line = notebook.locate(finding.line)

@@ -434,7 +434,7 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
             err.write(f"tfckpt-migrate: error: {error}\n")
             return EXIT_ERROR
     options = RunOptions(codes=run.codes, write=False, jobs=run.jobs, max_file_size=run.max_file_size,
-                         checkpoints=run.checkpoints)
+                         checkpoints=run.checkpoints, per_file_ignores=run.per_file_ignores)
     root = project_root(run.config, paths)
     facts_from: list[str] = []
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tfckpt_codemod.discovery import Pattern
     from tfckpt_codemod.evidence import CheckpointEvidence
+    from tfckpt_codemod.ignores import PerFileIgnores
 
 
 class Mode(str, Enum):
@@ -39,6 +40,7 @@ class Invocation:
     force_exclude: bool = False
     max_file_size: int = 1_000_000
     checkpoints: tuple[CheckpointEvidence, ...] = ()
+    per_file_ignores: PerFileIgnores | None = None
     config: Path | None = None  # the pyproject.toml the settings came from
     jobs: int = 1  # workers to use: the cores, or fewer when fewer were asked for
     cores: int = 1

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the pool's modules load only when a run uses a pool
     from concurrent.futures import Executor, Future
 
     from tfckpt_codemod.evidence import CheckpointEvidence
+    from tfckpt_codemod.ignores import PerFileIgnores
 
 # Below this many candidate files a pool costs more (fork, imports, pickling) than it saves.
 POOL_THRESHOLD = 24
@@ -45,6 +46,10 @@ class RunOptions:
     jobs: int = 1
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; candidates above it are reported, not parsed
     checkpoints: tuple[CheckpointEvidence, ...] = ()  # the user's checkpoints (`--checkpoint`), read already
+    per_file_ignores: PerFileIgnores | None = None  # codes each file's path turns off (matched here, not in workers)
+
+    def ignored(self, path: str) -> tuple[str, ...]:
+        return self.per_file_ignores.codes_for(path) if self.per_file_ignores is not None else ()
 
 
 # The user's checkpoints, in a worker: sent once, when the worker starts, instead of with every batch.
@@ -52,12 +57,12 @@ _WORKER_CHECKPOINTS: tuple[CheckpointEvidence, ...] = ()
 
 
 def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: Mapping[str, object] | None,
-             checkpoints: tuple[CheckpointEvidence, ...] | None = None) -> FileResult:
+             checkpoints: tuple[CheckpointEvidence, ...] | None = None, ignore: tuple[str, ...] = ()) -> FileResult:
     from tfckpt_codemod.transforms import load_rules
 
     try:
         return migrate_source(data, path, rules=load_rules(codes), project=project,
-                              checkpoints=_WORKER_CHECKPOINTS if checkpoints is None else checkpoints)
+                              checkpoints=_WORKER_CHECKPOINTS if checkpoints is None else checkpoints, ignore=ignore)
     except RecursionError:
         return FileResult(path=path, old=data, error="too deeply nested for the parser; not migrated")
     except MemoryError:
@@ -151,13 +156,14 @@ class _Pool:
         assert self.executor is not None
         return list(self.executor.map(*args, chunksize=chunksize))  # type: ignore[arg-type]
 
-    def alone(self, path: str, data: bytes, project: Mapping[str, object] | None) -> FileResult:
+    def alone(self, path: str, data: bytes, project: Mapping[str, object] | None,
+              ignore: tuple[str, ...] = ()) -> FileResult:
         """`path` migrated in a worker of its own: its result, or the crash it causes there."""
         from concurrent.futures.process import BrokenProcessPool
 
         if self._single is None:
             self._single = _make_pool(1, self.codes, self.checkpoints)
-        future = self._single.submit(_migrate_batch, [(path, data, project)], self.codes)
+        future = self._single.submit(_migrate_batch, [(path, data, project, ignore)], self.codes)
         workers = list((getattr(self._single, "_processes", None) or {}).values())  # started by submit
         try:
             return future.result()[0]
@@ -210,11 +216,14 @@ def _exit_description(workers: list[multiprocessing.Process]) -> str:
     return "it died"
 
 
-def _migrate_batch(batch: list[tuple[str, bytes, Mapping[str, object] | None]], codes: tuple[str, ...]
-                   ) -> list[FileResult]:
+_Task = tuple[str, bytes, "Mapping[str, object] | None", tuple[str, ...]]  # path, bytes, facts, ignored codes
+
+
+def _migrate_batch(batch: list[_Task], codes: tuple[str, ...]) -> list[FileResult]:
     """Several files a task: one pickle round trip per batch instead of one per file. The original bytes are not
     sent back: the parent still has them."""
-    return [replace(_migrate(path, data, codes, project), old=None) for path, data, project in batch]
+    return [replace(_migrate(path, data, codes, project, ignore=ignore), old=None)
+            for path, data, project, ignore in batch]
 
 
 def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[[int], None] | None = None,
@@ -292,7 +301,7 @@ def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], optio
                  project: Callable[[str], Mapping[str, object] | None], pool: _Pool | None,
                  on_progress: Callable[[int], None] | None) -> Iterator[FileResult]:
     window: deque[_Slot] = deque()
-    batch: list[tuple[str, bytes, Mapping[str, object] | None]] = []
+    batch: list[_Task] = []
     waiting: list[_Slot] = []  # slots of the batch being filled
     limit = max(1, options.jobs) * BATCH * 4
     done = 0
@@ -314,10 +323,11 @@ def _migrate_all(reads: list[tuple[Discovered, bytes | None, str | None]], optio
         if data is None:
             slot = _Slot(item, FileResult(path=path, error=error))
         elif pool is None:
-            slot = _Slot(item, _migrate(path, data, options.codes, project(path), options.checkpoints))
+            slot = _Slot(item, _migrate(path, data, options.codes, project(path), options.checkpoints,
+                                        options.ignored(path)))
         else:
             slot = _Slot(item, data=data)
-            batch.append((path, data, project(path)))
+            batch.append((path, data, project(path), options.ignored(path)))
             waiting.append(slot)
             if len(batch) >= BATCH:
                 submit()
@@ -350,7 +360,8 @@ def _finish(slot: _Slot, options: RunOptions, pool: _Pool | None = None,
         try:
             result = slot.future.result()[slot.index]
         except BrokenProcessPool:  # some file of some batch in flight crashed a worker: find out if it was this one
-            result = pool.alone(slot.item.path, slot.data, None if project is None else project(slot.item.path))
+            result = pool.alone(slot.item.path, slot.data, None if project is None else project(slot.item.path),
+                                options.ignored(slot.item.path))
         result = replace(result, old=slot.data)
         slot.data = None
     if not options.write or not result.changed or result.error is not None:

@@ -31,6 +31,7 @@ from ._checkpoints import CheckpointModel
 from ._source import Source
 
 if TYPE_CHECKING:
+    from ._noqa import Noqa
     from ._rule import Rule
 
 FindingKind = Literal["manual", "note", "info"]
@@ -60,16 +61,34 @@ class PendingFinding:
     message: str
     node: ast.AST | Span
     kind: FindingKind = "manual"
+    suppressed: bool = False  # by a noqa comment or the file's per-file-ignores: not shown, but known to the passes
 
 
 class MigrationContext:
+    """The plan of one file's migration.
+
+    Suppression (`# noqa`, per-file-ignores) is decided here, as rules plan: an edit on a node a noqa of the
+    planning rule's code covers is not made (the edit method returns False, and the node is remembered as *held*:
+    a use the user keeps on purpose), and a finding of an ignored code, or on a node a noqa of its code covers,
+    is marked suppressed. Since an edit that is not made is never in the plan, everything that reads the plan
+    afterwards (the import cleanup pass, the added `import tensorflow as tf`) sees the held line as it stays: a
+    name it still reads keeps its import. A rule whose edits stand or fall together (a saver and its calls) asks
+    `hold_group` before making the first.
+    """
+
     def __init__(self, source: Source, analysis: ModuleAnalysis, *, path: str = "<string>",
                  project: Mapping[str, Any] | None = None, codes: Iterable[str] = (),
-                 checkpoints: Sequence[Any] = ()) -> None:
+                 checkpoints: Sequence[Any] = (), noqa: Noqa | None = None, ignore: Iterable[str] = ()) -> None:
         self.source = source
         self.analysis = analysis
         self.path = path
         self.codes = frozenset(codes)  # the rules selected for this run
+        self.noqa = noqa
+        self.ignore = tuple(ignore)  # codes and prefixes this file's per-file-ignores turn off
+        # The code of the rule planning now (set by the pipeline): noqa asks about it, and each edit is put down to
+        # it (`--interactive` shows each hunk with its rule, `--show-fixes` counts them).
+        self.rule_code = ""
+        self.held: set[ast.AST] = set()  # nodes a noqa kept from being rewritten or reported
         self._project = project or {}
         # The user's own checkpoints (`--checkpoint [NAME=]PATH`), as tfckpt_codemod.evidence.CheckpointEvidence.
         self.evidence = tuple(checkpoints)
@@ -80,9 +99,7 @@ class MigrationContext:
         self.written_names: set[str] = set()  # names the rewrites read (`tf` of `tf.train.Checkpoint`)
         self.needs_tensorflow_import = False
         self.import_uses: list[tuple[ast.AST, Scope]] = []  # where a `tf` that needs the added import is written
-        # Which rule made which edit (`--interactive` shows each hunk with its rule): the rule planning now, each
-        # edit's (node, code, whether it removes the node), and the rule that first needed the added import.
-        self.rule_code: str | None = None
+        # Each edit's (node, code, whether it removes the node), and the rule that first needed the added import.
         self.edit_codes: list[tuple[ast.AST, str, bool]] = []
         self.import_code: str | None = None
 
@@ -94,9 +111,47 @@ class MigrationContext:
         """What the rule's `Facts.combine` made of the project, or None when the run collected none."""
         return self._project.get(rule.CODE)
 
+    # -- suppression ----------------------------------------------------------------------------------------------
+    def noqa_covers(self, node: ast.AST | Span, code: str | None = None, *, first_only: bool = False) -> bool:
+        """A noqa for `code` (default: the planning rule's) covers the node's lines (`first_only`: its first)."""
+        return self.noqa is not None and self.noqa.covers(node, code or self.rule_code, first_only=first_only)
+
+    def _hold(self, node: ast.AST) -> bool:
+        """True (and the node held) when a noqa keeps the planning rule from rewriting the node."""
+        if not self.noqa_covers(node):
+            return False
+        self.held.add(node)
+        return True
+
+    def hold_group(self, anchor: ast.AST, others: Iterable[ast.AST], what: str) -> bool:
+        """For a rewrite made of edits that stand or fall together (a saver's construction and the calls on it):
+        True when a noqa of the planning rule's code covers any part, and then the caller makes none of them.
+        When the noqa is on another part than `anchor` (the contrib name), that is reported at the anchor: the
+        anchor is not what the user asked to keep, and would stay contrib without a word."""
+        if self._hold(anchor):
+            return True
+        for other in others:
+            line = self.noqa.covering_line(other, self.rule_code) if self.noqa is not None else None
+            if line is not None:
+                self.held.add(other)
+                self.report(self.rule_code, anchor, f"{what} is kept: its rewrite also changes line {line}, "
+                            f"which a `# noqa` keeps as it is; add `# noqa: {self.rule_code}` here too, or "
+                            "remove that one")
+                return True
+        return False
+
+    def is_held(self, node: ast.AST) -> bool:
+        """The node, or something around it, stays as written because of a noqa."""
+        held = self.held
+        return bool(held) and (node in held or any(ancestor in held for ancestor in self.analysis.ancestors(node)))
+
     # -- findings -------------------------------------------------------------------------------------------------
     def report(self, code: str, node: ast.AST | Span, message: str, kind: FindingKind = "manual") -> None:
-        self.findings.append(PendingFinding(code, message, node, kind))
+        ignored = any(code.startswith(prefix) for prefix in self.ignore)
+        suppressed = ignored or self.noqa_covers(node, code, first_only=True)
+        if suppressed and not ignored and isinstance(node, ast.AST):
+            self.held.add(node)
+        self.findings.append(PendingFinding(code, message, node, kind, suppressed))
 
     @property
     def touched(self) -> bool:
@@ -105,7 +160,7 @@ class MigrationContext:
     # -- edits ----------------------------------------------------------------------------------------------------
     def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> None:
         self.edits.setdefault(node, []).append(change)
-        if self.rule_code is not None:
+        if self.rule_code:
             self.edit_codes.append((node, self.rule_code, isinstance(change, Remove)))
         if replaces:
             self.replaced.add(node)
@@ -119,12 +174,18 @@ class MigrationContext:
             return True
         return any(ancestor in replaced for ancestor in self.analysis.ancestors(node))
 
-    def replace_with(self, node: ast.expr, text: str) -> None:
+    def replace_with(self, node: ast.expr, text: str) -> bool:
         """Replace an expression with `text` (a dotted name or a small expression), keeping its parentheses."""
+        if self._hold(node):
+            return False
         self.edit(node, ReplaceWith(text), replaces=True)
+        return True
 
     def replace_ref(self, ref: Ref, tf2_path: str, code: str) -> bool:
-        """Point a reference at its TF 2 home, spelled with a name that means tensorflow where it is read."""
+        """Point a reference at its TF 2 home, spelled with a name that means tensorflow where it is read. False
+        when it is not rewritten: no name means tensorflow there (reported), or a noqa keeps it."""
+        if self._hold(ref.node):
+            return False
         spelled = self.tensorflow(tf2_path, ref.scope, ref.node)
         if spelled is None:
             self.report(code, ref.node, f"{display(ref)} becomes tf.{tf2_path}, but no name means tensorflow here "
@@ -147,55 +208,89 @@ class MigrationContext:
             return f"{v1}.{path.removeprefix('compat.v1.')}"
         if analysis.can_bind_module_name("tf", scope):
             self.needs_tensorflow_import = True
-            self.import_code = self.import_code or self.rule_code
+            self.import_code = self.import_code or self.rule_code or None
             if node is not None:
                 self.import_uses.append((node, scope))
             self.written_names.add("tf")
             return f"tf.{path}"
         return None
 
-    def rename_keywords(self, call: ast.Call, renames: Mapping[str, str]) -> None:
+    def rename_keywords(self, call: ast.Call, renames: Mapping[str, str]) -> bool:
         used = tuple((k.arg, renames[k.arg]) for k in call.keywords if k.arg is not None and k.arg in renames)
-        if used:
-            self.edit(call, RenameKeywords(used))
+        if not used:
+            return True
+        if self._hold(call):
+            return False
+        self.edit(call, RenameKeywords(used))
+        return True
 
-    def drop_args(self, call: ast.Call, drop: Iterable[ast.AST]) -> None:
+    def drop_args(self, call: ast.Call, drop: Iterable[ast.AST]) -> bool:
         """Remove arguments (positional expressions or `ast.keyword`s) from a call, keeping its commas right."""
         doomed = set(drop)
         if not doomed:
-            return
+            return True
+        if self._hold(call):
+            return False
         order = arguments_in_order(call)
         self.replaced.update(doomed)
         self.edit(call, KeepArguments(tuple(i for i, a in enumerate(order) if a not in doomed), len(order)))
+        return True
 
-    def insert_args(self, call: ast.Call, index: int, texts: Iterable[str]) -> None:
+    def insert_args(self, call: ast.Call, index: int, texts: Iterable[str]) -> bool:
         """Insert arguments (source text such as `None` or `write_meta_graph=False`) before position `index`."""
+        if self._hold(call):
+            return False
         self.edit(call, InsertArguments(index, tuple(texts), len(arguments_in_order(call))))
+        return True
 
-    def append_args(self, call: ast.Call, texts: Iterable[str]) -> None:
+    def append_args(self, call: ast.Call, texts: Iterable[str]) -> bool:
         """Add arguments (source text such as `write_meta_graph=False`) after the call's last one."""
+        if self._hold(call):
+            return False
         self.edit(call, AppendArguments(tuple(texts)))
+        return True
 
-    def append_call(self, call: ast.Call, method: str) -> None:
+    def append_call(self, call: ast.Call, method: str) -> bool:
         """`x.restore(p)` -> `x.restore(p).<method>()`."""
+        if self._hold(call):
+            return False
         self.edit(call, AppendCall(method))
+        return True
 
-    def remove_statement(self, statement: ast.stmt) -> None:
+    def remove_statement(self, statement: ast.stmt) -> bool:
+        if self._hold(statement):
+            return False
         self.edit(statement, Remove(), replaces=True)
+        return True
 
-    def rename_attribute(self, node: ast.Attribute, name: str) -> None:
+    def rename_attribute(self, node: ast.Attribute, name: str) -> bool:
+        if self._hold(node):
+            return False
         self.edit(node, RenameAttribute(name))
+        return True
 
-    def rename_definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> None:
+    def rename_definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+        if self._hold(node):
+            return False
         self.edit(node, RenameDefinition(name))
+        return True
 
     def keep_import_names(self, statement: ast.Import | ast.ImportFrom, keep: Iterable[int],
-                          rename: Iterable[tuple[int, str]] = ()) -> None:
-        kept = tuple(keep)
+                          rename: Iterable[tuple[int, str]] = ()) -> bool:
+        """The import keeps only these names. A name on a line a noqa covers is kept (and not renamed) whatever
+        the rule wanted: each name of an import is its own edit. False when a noqa kept any of it from being made."""
+        names = statement.names
+        kept, wanted = set(keep), tuple(rename)
+        held = {i for i, alias in enumerate(names) if i not in kept and self._hold(alias)}
+        renames = tuple((i, name) for i, name in wanted if not self._hold(names[i]))
+        as_asked = not held and len(renames) == len(wanted)
+        kept |= held
+        if len(kept) == len(names) and not renames:
+            return as_asked
         if not kept:
-            self.remove_statement(statement)
-        else:
-            self.edit(statement, KeepImportNames(kept, tuple(rename)))
+            return self.remove_statement(statement)
+        self.edit(statement, KeepImportNames(tuple(sorted(kept)), renames))
+        return as_asked
 
 
 def arguments_in_order(call: ast.Call) -> list[ast.expr | ast.keyword]:

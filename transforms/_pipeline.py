@@ -12,6 +12,7 @@ from tfckpt_codemod.types import Edit, Finding
 from . import is_pass
 from ._analysis import analyze
 from ._context import MigrationContext
+from ._noqa import parse_noqa
 from ._rule import Rule
 from ._source import Source, first_line
 
@@ -64,10 +65,13 @@ class Migration:
 
 def migrate(source: Source, rules: Sequence[type[Rule]], *, path: str = "<string>",
             project: Mapping[str, Any] | None = None, extra_uses: frozenset[str] = frozenset(),
-            checkpoints: Sequence[Any] = ()) -> Migration:
+            checkpoints: Sequence[Any] = (), ignore: Sequence[str] = ()) -> Migration:
+    """`ignore`: codes or prefixes not run nor reported in this file (its per-file-ignores)."""
     analysis = analyze(source.tree, extra_uses)
+    ignore = tuple(ignore)
+    rules = [rule for rule in rules if not any(rule.CODE.startswith(prefix) for prefix in ignore)]
     context = MigrationContext(source, analysis, path=path, project=project, codes=(r.CODE for r in rules),
-                               checkpoints=checkpoints)
+                               checkpoints=checkpoints, noqa=parse_noqa(source), ignore=ignore)
     for rule in rules:
         if not is_pass(rule):
             context.rule_code = rule.CODE
@@ -76,7 +80,7 @@ def migrate(source: Source, rules: Sequence[type[Rule]], *, path: str = "<string
         if is_pass(rule):
             context.rule_code = rule.CODE
             rule.plan(context)
-    context.rule_code = None
+    context.rule_code = ""
     return Migration(context, tuple(_locate(context)), tuple(context.reasons))
 
 
@@ -139,6 +143,8 @@ def _locate(context: MigrationContext) -> list[Finding]:
     source = context.source
     findings = []
     for pending in context.findings:
+        if pending.suppressed:
+            continue
         node = pending.node
         line = getattr(node, "lineno", 0) or 0
         if isinstance(node, ast.stmt):

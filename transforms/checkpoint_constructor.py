@@ -16,7 +16,7 @@ import ast
 from ._analysis import Ref, Scope
 from ._checkpoints import Construction
 from ._context import MigrationContext
-from ._rename import rewrite_rows
+from ._rename import held_constructions, rewrite_rows
 from ._rule import Rule
 from ._symbols import Symbol
 
@@ -90,7 +90,14 @@ class CheckpointConstructor(Rule):
                 ref.in_alias and context.analysis.statement_of.get(ref.node) in v1_statements)
             return "compat.v1.train.Checkpoint" if v1 else "train.Checkpoint"
 
-        rewritten = rewrite_rows(context, cls.CODE, target)
+        # A construction and the session arguments dropped from its saves are one rewrite: a noqa on either
+        # keeps both (tf.train.Checkpoint's save takes no session; TF 1's needs the one it is given).
+        held = set() if session_mode else held_constructions(context, cls.CODE, (
+            (construction, [method_call.call for method_call in model.calls_on(construction, "save", "write")
+                            if _session_arguments(method_call.call)])
+            for construction in checkpoints
+            if construction.ref.binding.statement not in v1_statements and not _needs_v1(context, construction)))
+        rewritten = rewrite_rows(context, cls.CODE, target, skip=held)
         if session_mode or not rewritten:
             return
         calls = {ref.call for ref in rewritten}

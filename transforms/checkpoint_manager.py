@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 
+from ._checkpoints import MethodCall
 from ._context import MigrationContext
-from ._rename import rewrite_rows
+from ._rename import held_constructions, rewrite_rows
 from ._rule import Rule
 
 
@@ -47,10 +48,14 @@ class CheckpointManagerRename(Rule):
 
     @classmethod
     def plan(cls, context: MigrationContext) -> None:
-        rewritten = rewrite_rows(context, cls.CODE)
+        model = context.checkpoints
+        # A manager and the session arguments dropped from its saves are one rewrite: a noqa on either keeps both.
+        held = held_constructions(context, cls.CODE, (
+            (manager, [m.call for m in model.calls_on(manager, "save") if _doomed(context, m)])
+            for manager in model.of_kind("manager")))
+        rewritten = rewrite_rows(context, cls.CODE, skip=held)
         if not rewritten:
             return
-        model = context.checkpoints
         calls = {ref.call for ref in rewritten}
         aliases = {context.analysis.statement_of.get(ref.node) for ref in rewritten if ref.in_alias}
         for manager in model.of_kind("manager"):
@@ -58,14 +63,22 @@ class CheckpointManagerRename(Rule):
                 continue
             for method_call in model.calls_on(manager, "save"):
                 call = method_call.call
-                doomed: list[ast.AST] = [k for k in call.keywords if k.arg == "session"]
+                doomed = _doomed(context, method_call)
                 first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
-                if first is not None and model.is_session(first, method_call.scope):
-                    doomed.append(first)
-                elif first is not None and "sess" in context.source.segment(first).lower():
+                if first is not None and first not in doomed and "sess" in context.source.segment(first).lower():
                     context.report(cls.CODE, first, "CheckpointManager.save's first argument is checkpoint_number "
                                    "in TF 2 (it was a session in TF 1.12); if this is a session, drop it")
-                if doomed:
-                    context.drop_args(call, doomed)
+                if doomed and context.drop_args(call, doomed):
                     context.report(cls.CODE, call, "dropped the session argument of CheckpointManager.save (TF 2 "
                                    "saves eagerly); check that this save still runs where you expect", "note")
+
+
+def _doomed(context: MigrationContext, method_call: MethodCall) -> list[ast.AST]:
+    """The arguments of a manager's save that are a session: a `session=` keyword, and a first positional argument
+    that is provably one."""
+    call = method_call.call
+    doomed: list[ast.AST] = [k for k in call.keywords if k.arg == "session"]
+    first = call.args[0] if call.args and not isinstance(call.args[0], ast.Starred) else None
+    if first is not None and context.checkpoints.is_session(first, method_call.scope):
+        doomed.append(first)
+    return doomed

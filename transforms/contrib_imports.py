@@ -4,7 +4,8 @@ An import of `tensorflow.contrib` fails on TF 2 even when unused, so a contrib c
 after the rewrites goes. This runs after every rule, as a fixed final pass: a read counts when it may see the
 binding (as Python resolves the name) and is not inside something a rewrite replaced, so a name still read
 anywhere keeps its import, and one run reaches the fixpoint. A name that IPython lines of a notebook mention counts
-as read.
+as read, and so does a use that a `# noqa` keeps as it is (its import stays; when every use is kept that way, the
+TFC900 finding about the import is only shown with --verbose: the user chose to keep that contrib code).
 
 Module-level names are public: another module may import them. So a module-level contrib name is only removed
 when no other module of the project imports it and it is not in `__all__`; otherwise it stays, reported (TFC903),
@@ -21,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ._analysis import Binding
+from ._analysis import Binding, Ref
 from ._context import MigrationContext
 from ._rule import FactInput, Facts, Rule
 from ._source import file_key
@@ -170,10 +171,23 @@ def _report_kept(context: MigrationContext, binding: Binding, reads: int) -> Non
     else:
         lines = sorted({ref.node.lineno for ref in resolved})
         where = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+        if lines and binding.name not in analysis.extra_uses and all(_kept_on_purpose(context, r) for r in resolved):
+            # Every use stays because a noqa says so: the user chose to keep this contrib code, and its import
+            # with it. Reported for --verbose only, or a deliberately kept line would fail --check forever.
+            context.report("TFC900", binding.statement, f"`{binding.name}` (tf.{binding.contrib}) is kept for its "
+                           f"uses that `# noqa` keeps, at line{'s' if len(lines) != 1 else ''} {where}; this import "
+                           "fails on TF 2", "info")
+            return
         uses = (f"line{'s' if len(lines) != 1 else ''} {where}" if lines
                 else "notebook lines no parser reads (IPython lines, cells that do not parse)")
         context.report("TFC900", binding.statement, f"`{binding.name}` (tf.{binding.contrib}) is still imported for "
                        f"its uses at {uses}; this import fails on TF 2 until they are migrated")
+
+
+def _kept_on_purpose(context: MigrationContext, ref: Ref) -> bool:
+    """A use that stays because of a noqa: it kept a rule from rewriting or reporting it, or it silences TFC900,
+    the code the use itself would be reported under."""
+    return context.is_held(ref.node) or context.noqa_covers(ref.node, "TFC900", first_only=True)
 
 
 def _live_reads(context: MigrationContext, binding: Binding) -> int:

@@ -58,9 +58,13 @@ class EagerSaver(Rule):
             if problem is not None:
                 context.report(cls.CODE, ref.node, f"{display(ref)} is kept: {problem}")
                 continue
+            calls = model.calls_on(saver, "save", "restore")
+            # The construction and its calls are one rewrite: a noqa on any of them keeps them all.
+            if context.hold_group(ref.node, [m.call for m in calls], display(ref)):
+                continue
             if not context.replace_ref(ref, "compat.v1.train.Saver", cls.CODE):
                 continue
-            for method_call in model.calls_on(saver, "save", "restore"):
+            for method_call in calls:
                 call = method_call.call
                 context.rename_keywords(call, dict(_RENAMES))
                 context.insert_args(call, 0, ["None"])

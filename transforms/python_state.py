@@ -59,6 +59,13 @@ class PythonStateRename(Rule):
                                    "that cannot all be moved to TF 2's serialize/deserialize; left as it is: "
                                    "rename them and the base by hand")
                     continue
+            # The base and the methods renamed with it are one rewrite: a noqa on any of them keeps them all.
+            parts: list[ast.AST] = []
+            if subclass is not None:
+                parts = [node for definition, attributes in renames  # type: ignore[union-attr]
+                         for node in (definition, *attributes)]
+            if context.hold_group(ref.node, parts, display(ref)):
+                continue
             if not context.replace_ref(ref, symbol.tf2, cls.CODE):
                 continue
             if subclass is not None:

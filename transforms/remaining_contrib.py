@@ -39,7 +39,8 @@ class RemainingContrib(Rule):
         for ref in refs:
             contrib = ref.contrib
             if (contrib is None or (contrib, ref.node.lineno) in seen or ref.binding.guarded
-                    or id(ref.node) in reported or context.is_replaced(ref.node) or names_the_symbol(ref)):
+                    or id(ref.node) in reported or context.is_replaced(ref.node) or names_the_symbol(ref)
+                    or context.is_held(ref.node)):  # kept by a noqa: what it is kept from says enough
                 continue
             symbol = ref.symbol
             if ref.in_alias and (symbol is None or symbol.tf2 is not None):

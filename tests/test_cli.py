@@ -1,4 +1,5 @@
-"""The CLI on temp trees, run as a subprocess exactly as a user runs it."""
+"""The CLI on temp trees, run as a user runs it (in this process: helpers.run_cli; test_cli_launcher.py holds that to
+the installed console script)."""
 
 from __future__ import annotations
 

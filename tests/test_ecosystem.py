@@ -1,5 +1,6 @@
 """How the CLI fits a project's tooling: pyproject config, gitignore, notebooks, stdin, machine output, reports,
-pre-commit, and the terminal. Every test runs the real command in a subprocess on a temporary tree."""
+pre-commit, and the terminal. Every test runs the command on a temporary tree: in this process (helpers.run_cli),
+or as the installed console script where only a process of its own shows it (pre-commit's entry, a terminal)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import console_script, run_cli
 
 CONTRIB = (
     "import tensorflow as tf\n"
@@ -393,7 +394,7 @@ def test_report_to_an_unwritable_place_is_a_usage_error(tree) -> None:  # type: 
     assert (root / "a.py").read_text() == CONTRIB  # failed before touching anything
 
 
-# -- pre-commit ---------------------------------------------------------------------------------------------------------
+# -- pre-commit --------------------------------------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -413,11 +414,10 @@ def _hook() -> dict[str, object]:
 
 
 def _run_entry(entry: str, files: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the hook's entry as pre-commit does: the entry's words, then the staged file names."""
+    """Run the hook's entry as pre-commit does: the installed program, the entry's words, then the staged files."""
     program, *args = entry.split()
     assert program == "tfckpt-migrate"
-    return subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args, *files], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    return run_cli(*args, *files, cwd=cwd, subprocess=True)
 
 
 def test_pre_commit_hook_definition() -> None:
@@ -469,18 +469,24 @@ def test_version_and_help() -> None:
 
 
 def test_console_script_matches_module(tmp_path: Path) -> None:
-    script = Path(sys.executable).with_name("tfckpt-migrate")
-    if not script.exists():
-        pytest.skip("the console script is not installed next to this interpreter")
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and result.stdout == run_cli("--version").stdout
+    script = console_script()
+    if script[0] == sys.executable:
+        pytest.skip("tfckpt-migrate is not installed (a checkout on sys.path): there is no console script")
+    for args in (["--version"], ["--help"], ["--check", "nope.py"]):
+        by_script = subprocess.run([*script, *args], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        by_module = subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args], capture_output=True, text=True,
+                                   timeout=60, cwd=tmp_path)
+        assert by_script.returncode == by_module.returncode, args
+        # click names the program after how it was started; everything else is the same
+        assert by_script.stdout == by_module.stdout.replace("python -m tfckpt_codemod", "tfckpt-migrate"), args
+        assert by_script.stderr == by_module.stderr, args
 
 
 # -- color -------------------------------------------------------------------------------------------------------------
 
 def _run_colored(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env})
+    """Rich and the reporter read NO_COLOR, FORCE_COLOR and TERM when a run starts, so in-process runs show them."""
+    return run_cli(*args, cwd=cwd, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env})
 
 
 def test_color_always_emits_ansi_in_the_diff(tree) -> None:  # type: ignore[no-untyped-def]

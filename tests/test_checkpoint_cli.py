@@ -36,7 +36,8 @@ def test_the_given_checkpoint_decides_the_restore(tmp_path: Path) -> None:
     assert alone.returncode == 1
     with_evidence = run_cli("--write", "--verbose", "--checkpoint", "runs/train", "serve.py", cwd=root)
     assert with_evidence.returncode == 0, with_evidence.stderr
-    assert (root / "serve.py").read_text().endswith("ckpt.restore(tf.train.latest_checkpoint(ckpt_dir)).expect_partial()\n")
+    assert (root / "serve.py").read_text().endswith(
+        "ckpt.restore(tf.train.latest_checkpoint(ckpt_dir)).expect_partial()\n")
     assert "also holds optimizer, step" in with_evidence.stdout
 
 

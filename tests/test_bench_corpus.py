@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import nbformat
 import pytest
 
 _BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
@@ -268,7 +269,6 @@ def test_real_corpus_shares_are_the_documented_ones(real_files: list, real_trees
 
 
 def test_real_notebooks_are_valid_nbformat_4(real_files: list) -> None:
-    nbformat = pytest.importorskip("nbformat")
     notebooks = [f for f in real_files if f.relative.endswith(".ipynb")]
     assert notebooks
     for item in notebooks:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers import console_script, run_cli
@@ -199,7 +200,6 @@ def test_exclude_and_extend_exclude_globs_on_the_command_line(tree) -> None:  # 
 # -- notebooks -----------------------------------------------------------------------------------------------------
 
 def _notebook() -> bytes:
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -233,7 +233,6 @@ def test_notebook_dry_run_diff_shows_cells_with_magics(tree) -> None:  # type: i
 
 
 def test_notebook_write_keeps_metadata_outputs_and_magics(tree) -> None:  # type: ignore[no-untyped-def]
-    nbformat = pytest.importorskip("nbformat")
     root = tree({"train.ipynb": _notebook()})
     result = run_cli("--write", "train.ipynb", cwd=root)
     assert result.returncode == 0, result.stderr
@@ -252,7 +251,6 @@ def test_notebook_write_keeps_metadata_outputs_and_magics(tree) -> None:  # type
 
 
 def test_unchanged_notebook_round_trips_byte_identically(tree) -> None:  # type: ignore[no-untyped-def]
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("%time x = 1\nimport tensorflow as tf\nckpt = tf.train.Checkpoint()"),
                 nbformat.v4.new_markdown_cell("tf.contrib is mentioned only in prose")]

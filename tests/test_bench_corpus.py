@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from types import ModuleType
 
 import nbformat
 import pytest
+
+from helpers import run_cli
 
 _BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -299,10 +300,7 @@ def test_real_corpus_reaches_the_tool(tmp_path: Path) -> None:
     On one file of every kind here; the whole corpus is checked the same way when the generator changes
     (benchmarks/README.md)."""
     files = _one_of_every_kind(tmp_path)
-    # Run from the tree (not the repository root, whose tfckpt_codemod/ is not the installed package).
-    proc = subprocess.run([sys.executable, "-m", "tfckpt_codemod", "--check", "-j", "1", "--output-format", "json",
-                           "."], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_COLOR": "1"})
+    proc = run_cli("--check", "-j", "1", "--output-format", "json", ".", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert report["summary"]["files"] == report["summary"]["parsed"] == len(files)

@@ -1120,6 +1120,28 @@ def _signal_tree(root: Path, files: int) -> tuple[list[Path], bytes, bytes]:
     return paths, old, new
 
 
+# Every process of the run (the workers are forked) prints its threads' stacks on SIGUSR1: a hang can be read.
+_DUMPS_STACKS = "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
+
+
+def _hung_group(proc: subprocess.Popen) -> str:  # type: ignore[type-arg]
+    """What is still alive in the run's process group, and where each of its threads is."""
+    who = "the run itself" if proc.poll() is None else f"not the run (exit {proc.returncode}) but one of its group"
+    try:  # the run is the leader of its own session
+        listing = subprocess.run(["ps", "-o", "pid,ppid,stat,wchan:24,args", "-g", str(proc.pid)],
+                                 capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        listing = f"(no ps: {error})"
+    try:
+        os.killpg(proc.pid, signal.SIGUSR1)
+    except ProcessLookupError:
+        pass
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    _, stderr = proc.communicate()
+    return f"still running: {who}\n{listing}\nstderr and stacks:\n{stderr.decode('utf-8', 'replace')[-8000:]}"
+
+
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX signals and process groups")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM), signal.SIGINT],
                          ids=["SIGTERM", "SIGHUP", "SIGINT-to-the-parent-only"])
@@ -1127,7 +1149,7 @@ def test_signal_during_write_removes_temp_files_and_stops_the_workers(tmp_path: 
     root = tmp_path / "tree"
     paths, old, new = _signal_tree(root, files=240)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.Popen([sys.executable, "-c", BOOT, "--write", "-j", "2", str(root)],
+    proc = subprocess.Popen([sys.executable, "-c", _DUMPS_STACKS + BOOT, "--write", "-j", "2", str(root)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 300
@@ -1141,7 +1163,7 @@ def test_signal_during_write_removes_temp_files_and_stops_the_workers(tmp_path: 
         try:
             _, stderr = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            pytest.fail("the run did not stop within 60 s of the signal")
+            pytest.fail(f"the run did not stop within 60 s of the signal\n{_hung_group(proc)}")
         orphans = True  # workers get SIGTERM from the parent (or its death): give a loaded machine time
         stop = time.monotonic() + 10
         while orphans and time.monotonic() < stop:

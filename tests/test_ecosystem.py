@@ -97,12 +97,15 @@ def test_cli_exclude_overrides_pyproject_exclude(tree) -> None:  # type: ignore[
 
 
 def test_pyproject_jobs_is_used_and_output_matches_one_job(tree) -> None:  # type: ignore[no-untyped-def]
-    files = {f"src/m{i}.py": CONTRIB for i in range(6)}
+    files = {f"src/m{i:02}.py": CONTRIB for i in range(30)}  # enough candidates for worker processes
     root = tree({"pyproject.toml": _pyproject("jobs = 2\n"), **files})
     parallel = run_cli("src", cwd=root)
     serial = run_cli("-j", "1", "src", cwd=root)
     assert parallel.returncode == serial.returncode == 0
-    assert parallel.stdout == serial.stdout and parallel.stdout.count("+++ b/src/m") == 6
+    assert parallel.stdout == serial.stdout and parallel.stdout.count("+++ b/src/m") == 30
+    (root / "pyproject.toml").write_text(_pyproject("jobs = 100000\n"))
+    capped = run_cli("--check", "--verbose", "src", cwd=root)  # the configured number is what the note reports
+    assert "worker processes for -j 100000" in capped.stderr or "worker process for -j 100000" in capped.stderr
     (root / "pyproject.toml").write_text(_pyproject("jobs = 0\n"))
     bad = run_cli("src", cwd=root)  # proves the key is read: an invalid value is rejected
     assert bad.returncode == 2 and "jobs" in bad.stderr

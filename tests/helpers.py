@@ -55,7 +55,8 @@ def run_cli(*args: str | Path, cwd: Path | str | None = None, stdin: bytes | Non
 
     `subprocess=True` (implied by `prelude`, Python run before the CLI starts) runs a fresh interpreter instead: for
     what only a process of its own shows (signals, pipes closed under it, a terminal, interpreter flags, fault
-    injection that must not leak into the test process, input that might crash or hang the interpreter).
+    injection that must not leak into the test process, input that might crash or hang the interpreter). `timeout`
+    bounds such a run only: an in-process run that hangs hangs the test.
     """
     if subprocess or prelude:
         return run_cli_subprocess(*args, cwd=cwd, stdin=stdin, env=env, text=text, prelude=prelude, timeout=timeout)
@@ -67,8 +68,9 @@ def run_cli_subprocess(*args: str | Path, cwd: Path | str | None = None, stdin: 
                        timeout: float = 120) -> CompletedProcess:  # type: ignore[type-arg]
     """The installed `tfckpt-migrate ARGS` (with `prelude`: `python -c 'PRELUDE; <the console script>' ARGS`)."""
     command = [sys.executable, "-c", f"{prelude}\n{BOOT}"] if prelude else console_script()
-    done = _subprocess.run([*command, *map(str, args)], cwd=cwd, input=stdin, capture_output=True, timeout=timeout,
-                           env=dict(CLI_ENV if env is None else env))
+    feed = {"input": stdin} if stdin is not None else {"stdin": _subprocess.DEVNULL}  # as in-process: never a tty
+    done = _subprocess.run([*command, *map(str, args)], cwd=cwd, capture_output=True, timeout=timeout,
+                           env=dict(CLI_ENV if env is None else env), **feed)
     if text:
         done.stdout, done.stderr = _decoded(done.stdout), _decoded(done.stderr)
     return done

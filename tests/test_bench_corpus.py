@@ -12,6 +12,7 @@ trusted.
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import json
 import os
@@ -21,7 +22,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import nbformat
 import pytest
+
+from helpers import run_cli
 
 _BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
@@ -148,9 +152,33 @@ def _python_of(item) -> str:  # type: ignore[no-untyped-def]
     return item.data.decode("utf-8")
 
 
+_DIGEST = """
+import hashlib, importlib.util, sys
+spec = importlib.util.spec_from_file_location("corpus_real", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = module
+spec.loader.exec_module(module)
+digest = hashlib.sha256()
+for item in module.iter_corpus(int(sys.argv[2])):
+    digest.update(item.relative.encode() + b"\\0" + item.data + b"\\0")
+print(digest.hexdigest())
+"""
+
+
+def _digest(files: list) -> str:
+    digest = hashlib.sha256()
+    for item in files:
+        digest.update(item.relative.encode() + b"\0" + item.data + b"\0")
+    return digest.hexdigest()
+
+
 def test_real_corpus_is_deterministic_and_prefix_stable(tmp_path: Path, real_files: list) -> None:
-    again = list(corpus_real.iter_corpus(REAL_N))
-    assert [(f.relative, f.data) for f in again] == [(f.relative, f.data) for f in real_files]
+    # Generated again in another interpreter, with another string hash seed: a generator that iterated a set or
+    # hashed a name would give other bytes there (in this process it would give the same bytes again).
+    again = subprocess.run([sys.executable, "-c", _DIGEST, str(_BENCHMARKS / "corpus_real.py"), str(REAL_N)],
+                           capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == _digest(real_files)
     # File i does not depend on how many files are generated: a small run times the first files of a large one.
     assert [f.data for f in corpus_real.iter_corpus(130)] == [f.data for f in real_files[:130]]
     other = list(corpus_real.iter_corpus(20, seed=corpus_real.DEFAULT_SEED + 1))
@@ -268,7 +296,6 @@ def test_real_corpus_shares_are_the_documented_ones(real_files: list, real_trees
 
 
 def test_real_notebooks_are_valid_nbformat_4(real_files: list) -> None:
-    nbformat = pytest.importorskip("nbformat")
     notebooks = [f for f in real_files if f.relative.endswith(".ipynb")]
     assert notebooks
     for item in notebooks:
@@ -280,9 +307,8 @@ def test_real_notebooks_are_valid_nbformat_4(real_files: list) -> None:
         assert any(src.startswith("%%") for src in sources) or "!" in "".join(sources)
 
 
-def _one_of_every_kind(root: Path) -> list:
+def _one_of_every_kind(root: Path, every: list) -> list:
     """Writes the first file of every scenario and of every trait under root (about 15 files) and returns them."""
-    every = list(corpus_real.iter_corpus(100))
     picked = {}
     for key in [*corpus_real.SCENARIOS, *corpus_real.SHARES_PER_100]:
         first = next(f for f in every if key == f.scenario or key in f.traits)
@@ -293,16 +319,13 @@ def _one_of_every_kind(root: Path) -> list:
     return list(picked.values())
 
 
-def test_real_corpus_reaches_the_tool(tmp_path: Path) -> None:
+def test_real_corpus_reaches_the_tool(tmp_path: Path, real_files: list) -> None:
     """Every file is parsed and is migrated or reported; files without `import tensorflow as tf` get it.
 
     On one file of every kind here; the whole corpus is checked the same way when the generator changes
     (benchmarks/README.md)."""
-    files = _one_of_every_kind(tmp_path)
-    # Run from the tree (not the repository root, whose tfckpt_codemod/ is not the installed package).
-    proc = subprocess.run([sys.executable, "-m", "tfckpt_codemod", "--check", "-j", "1", "--output-format", "json",
-                           "."], cwd=tmp_path, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_COLOR": "1"})
+    files = _one_of_every_kind(tmp_path, real_files)
+    proc = run_cli("--check", "-j", "1", "--output-format", "json", ".", cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     report = json.loads(proc.stdout)
     assert report["summary"]["files"] == report["summary"]["parsed"] == len(files)
@@ -316,10 +339,10 @@ def test_real_corpus_reaches_the_tool(tmp_path: Path) -> None:
 
 
 @pytest.mark.tf
-def test_tf_upgrade_v2_converts_every_real_python_file(tmp_path: Path) -> None:
+def test_tf_upgrade_v2_converts_every_real_python_file(tmp_path: Path, real_files: list) -> None:
     """The comparison is only fair if tf_upgrade_v2 really converts each file (pasta stops a whole run on a walrus)."""
     pytest.importorskip("tensorflow", reason="TensorFlow is not installed (pip install '.[tf]')")
-    files = _one_of_every_kind(tmp_path / "in")
+    files = _one_of_every_kind(tmp_path / "in", real_files)
     proc = subprocess.run([sys.executable, "-m", "tensorflow.tools.compatibility.tf_upgrade_v2_main",
                            "--intree", str(tmp_path / "in"), "--outtree", str(tmp_path / "out"),
                            "--reportfile", str(tmp_path / "report.txt")], capture_output=True, text=True, timeout=600)

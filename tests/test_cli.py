@@ -1,4 +1,5 @@
-"""The CLI on temp trees, run as a subprocess exactly as a user runs it."""
+"""The CLI on temp trees, run as a user runs it (in this process: helpers.run_cli; test_cli_launcher.py holds that to
+the installed console script)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
+from tfckpt_codemod.limits import available_cores
+from tfckpt_codemod.runner import POOL_THRESHOLD
 
 SEED = (
     "import tensorflow as tf\n"
@@ -178,9 +181,13 @@ INFERENCE = ("import tensorflow as tf\n\n"
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_restore_is_compared_with_what_another_file_of_the_run_saves(tree, jobs: str) -> None:  # type: ignore[no-untyped-def]
-    root = tree({"src/train.py": TRAIN, "src/inference.py": INFERENCE})
+    # Other contrib files, so that -j 2 starts worker processes (below POOL_THRESHOLD candidates it does not).
+    others = {f"src/other{i:02}.py": TFE for i in range(POOL_THRESHOLD)}
+    root = tree({"src/train.py": TRAIN, "src/inference.py": INFERENCE, **others})
     result = run_cli("--write", "--verbose", "-j", jobs, "src", cwd=root)
     assert result.returncode == 0, result.stderr
+    assert "worker process" not in result.stderr or available_cores() < int(jobs)  # as many workers as asked
+    assert all((root / name).read_text() == TFE_AFTER for name in others)
     assert (root / "src/train.py").read_text() == TRAIN  # a file that only saves is never touched
     assert (root / "src/inference.py").read_text() == INFERENCE.replace(
         "ckpt.restore(tf.train.latest_checkpoint(directory))",

@@ -1,5 +1,6 @@
 """How the CLI fits a project's tooling: pyproject config, gitignore, notebooks, stdin, machine output, reports,
-pre-commit, and the terminal. Every test runs the real command in a subprocess on a temporary tree."""
+pre-commit, and the terminal. Every test runs the command on a temporary tree: in this process (helpers.run_cli),
+or as the installed console script where only a process of its own shows it (pre-commit's entry, a terminal)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from helpers import run_cli
+from helpers import console_script, run_cli
 
 CONTRIB = (
     "import tensorflow as tf\n"
@@ -95,12 +97,15 @@ def test_cli_exclude_overrides_pyproject_exclude(tree) -> None:  # type: ignore[
 
 
 def test_pyproject_jobs_is_used_and_output_matches_one_job(tree) -> None:  # type: ignore[no-untyped-def]
-    files = {f"src/m{i}.py": CONTRIB for i in range(6)}
+    files = {f"src/m{i:02}.py": CONTRIB for i in range(30)}  # enough candidates for worker processes
     root = tree({"pyproject.toml": _pyproject("jobs = 2\n"), **files})
     parallel = run_cli("src", cwd=root)
     serial = run_cli("-j", "1", "src", cwd=root)
     assert parallel.returncode == serial.returncode == 0
-    assert parallel.stdout == serial.stdout and parallel.stdout.count("+++ b/src/m") == 6
+    assert parallel.stdout == serial.stdout and parallel.stdout.count("+++ b/src/m") == 30
+    (root / "pyproject.toml").write_text(_pyproject("jobs = 100000\n"))
+    capped = run_cli("--check", "--verbose", "src", cwd=root)  # the configured number is what the note reports
+    assert "worker processes for -j 100000" in capped.stderr or "worker process for -j 100000" in capped.stderr
     (root / "pyproject.toml").write_text(_pyproject("jobs = 0\n"))
     bad = run_cli("src", cwd=root)  # proves the key is read: an invalid value is rejected
     assert bad.returncode == 2 and "jobs" in bad.stderr
@@ -198,7 +203,6 @@ def test_exclude_and_extend_exclude_globs_on_the_command_line(tree) -> None:  # 
 # -- notebooks -----------------------------------------------------------------------------------------------------
 
 def _notebook() -> bytes:
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -232,7 +236,6 @@ def test_notebook_dry_run_diff_shows_cells_with_magics(tree) -> None:  # type: i
 
 
 def test_notebook_write_keeps_metadata_outputs_and_magics(tree) -> None:  # type: ignore[no-untyped-def]
-    nbformat = pytest.importorskip("nbformat")
     root = tree({"train.ipynb": _notebook()})
     result = run_cli("--write", "train.ipynb", cwd=root)
     assert result.returncode == 0, result.stderr
@@ -251,7 +254,6 @@ def test_notebook_write_keeps_metadata_outputs_and_magics(tree) -> None:  # type
 
 
 def test_unchanged_notebook_round_trips_byte_identically(tree) -> None:  # type: ignore[no-untyped-def]
-    nbformat = pytest.importorskip("nbformat")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("%time x = 1\nimport tensorflow as tf\nckpt = tf.train.Checkpoint()"),
                 nbformat.v4.new_markdown_cell("tf.contrib is mentioned only in prose")]
@@ -393,7 +395,7 @@ def test_report_to_an_unwritable_place_is_a_usage_error(tree) -> None:  # type: 
     assert (root / "a.py").read_text() == CONTRIB  # failed before touching anything
 
 
-# -- pre-commit -------------------------------------------------------------------------------------------------------
+# -- pre-commit --------------------------------------------------------------------------------------------------------
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -413,11 +415,10 @@ def _hook() -> dict[str, object]:
 
 
 def _run_entry(entry: str, files: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the hook's entry as pre-commit does: the entry's words, then the staged file names."""
+    """Run the hook's entry as pre-commit does: the installed program, the entry's words, then the staged files."""
     program, *args = entry.split()
     assert program == "tfckpt-migrate"
-    return subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args, *files], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    return run_cli(*args, *files, cwd=cwd, subprocess=True)
 
 
 def test_pre_commit_hook_definition() -> None:
@@ -480,18 +481,23 @@ def test_version_and_help() -> None:
 
 
 def test_console_script_matches_module(tmp_path: Path) -> None:
-    script = Path(sys.executable).with_name("tfckpt-migrate")
-    if not script.exists():
-        pytest.skip("the console script is not installed next to this interpreter")
-    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and result.stdout == run_cli("--version").stdout
+    script = console_script()
+    if script[0] == sys.executable:
+        pytest.skip("tfckpt-migrate is not installed (a checkout on sys.path): there is no console script")
+    for args in (["--version"], ["--help"], ["--check", "nope.py"]):
+        by_script = subprocess.run([*script, *args], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        by_module = subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args], capture_output=True, text=True,
+                                   timeout=60, cwd=tmp_path)
+        assert by_script.returncode == by_module.returncode, args
+        assert by_script.stdout == by_module.stdout, args  # the program is tfckpt-migrate however it was started
+        assert by_script.stderr == by_module.stderr, args
 
 
 # -- color -------------------------------------------------------------------------------------------------------------
 
 def _run_colored(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tfckpt_codemod", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env})
+    """Rich and the reporter read NO_COLOR, FORCE_COLOR and TERM when a run starts, so in-process runs show them."""
+    return run_cli(*args, cwd=cwd, env={"PATH": "/usr/bin:/bin", "HOME": str(Path.home()), **env})
 
 
 def test_color_always_emits_ansi_in_the_diff(tree) -> None:  # type: ignore[no-untyped-def]

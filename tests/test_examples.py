@@ -1,5 +1,5 @@
 """The examples are the product's promise in executable form: each `before/` tree, migrated by the
-real command line tool, must come out as its `expected/` tree byte for byte.
+command line tool, must come out as its `expected/` tree byte for byte.
 
 These tests need no TensorFlow; `test_examples_tf.py` runs the same programs under TensorFlow 2.
 An example whose `expected/` equals its `before/` is one the tool must refuse to rewrite; its
@@ -12,10 +12,11 @@ import difflib
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+import helpers
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.iterdir() if (p / "before").is_dir())
@@ -23,25 +24,10 @@ FINDING_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>TF
 CLI_TIMEOUT_S = 120
 
 
-def cli_command() -> list[str]:
-    """Prefer the installed console script that belongs to this interpreter, so the test runs what
-    users run; fall back to the module for checkouts that are on sys.path but not installed."""
-    bindir = Path(sys.executable).parent
-    script = shutil.which("tfckpt-migrate", path=str(bindir))
-    if script:
-        return [script]
-    return [sys.executable, "-m", "tfckpt_codemod.cli"]
-
-
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*cli_command(), "--color", "never", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT_S,
-        check=False,
-    )
+    """The command line, in this process (helpers.run_cli); `test_the_console_script_migrates_an_example` runs the
+    installed script."""
+    return helpers.run_cli("--color", "never", *args, cwd=cwd)
 
 
 def read_tree(root: Path) -> dict[str, bytes]:
@@ -150,6 +136,23 @@ def test_check_lists_exactly_the_changed_files(example: Path, tmp_path: Path) ->
     assert would_migrate(result.stdout, tmp_path) == changing, result.stdout
     assert "+++ " not in result.stdout, "--check must not print diffs"
     assert read_tree(work) == before, "--check must not write"
+
+
+def test_the_console_script_migrates_an_example(tmp_path: Path) -> None:
+    """The installed `tfckpt-migrate`, in a process of its own, on an example of several files: --check says what
+    would change (exit 1), --write makes `expected/`."""
+    example = EXAMPLES_DIR / "06_train_then_inference"
+    work = tmp_path / "src"
+    shutil.copytree(example / "before", work)
+    check = subprocess.run([*helpers.console_script(), "--color", "never", "--check", "src"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    assert check.returncode == 1, check.stderr
+    assert would_migrate(check.stdout, tmp_path), check.stdout
+    write = subprocess.run([*helpers.console_script(), "--color", "never", "--write", "src"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    assert write.returncode == 0, write.stderr
+    mismatch = tree_mismatch(work, example / "expected")
+    assert not mismatch, mismatch
 
 
 @by_name(REWRITTEN)

@@ -4,17 +4,19 @@ A migration tool runs on whole repositories, so one bad file must never cost the
 rest of the run or a byte of the bad file. Every test here builds a tree with one fault next
 to a good TF 1.x file and checks the contract: the good file is migrated, the bad file is
 byte-identical, stderr names the bad file on exactly one `path: error: reason` line, and the
-exit code is 2. Tests that need in-process fault injection run the tool with ``-j 1`` in a
-child interpreter whose ``os`` functions are patched first, so the patch cannot leak into
-the test process.
+exit code is 2. Most runs are in this process (helpers.run_cli). Tests that need fault
+injection run the tool with ``-j 1`` in a child interpreter whose ``os`` functions are patched
+first, so the patch cannot leak into the test process; input that could crash or hang an
+interpreter if the tool regressed (LibCST's deep recursion, FIFOs, devices), signals and closed
+pipes get a process of their own too.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
-import importlib.util
 import os
+import platform
 import re
 import shutil
 import signal
@@ -28,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-HAVE_CLI = importlib.util.find_spec("tfckpt_codemod.cli") is not None
+from helpers import BOOT, run_cli
+from tfckpt_codemod import fileio
 
 GOOD_SOURCE = b"""import tensorflow as tf
 
@@ -44,27 +47,21 @@ GOOD_MIGRATED = GOOD_SOURCE.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.C
 # skip them: the engine has to actually decode and parse them to decide anything.
 CONTRIB_LINE = b"import tensorflow as tf\nckpt = tf.contrib.eager.Checkpoint(model=model)\n"
 
-_BOOT = "import sys; sys.argv[0] = 'tfckpt-migrate'; from tfckpt_codemod.cli import main; main()"
-
 TEMP_NAME = re.compile(r"\.tfckpt-.*\.tmp$|\.tfckpt-tmp")
 
 
-def run_tool(args: Sequence[str], cwd: Path, prelude: str = "",
-             timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh interpreter; `prelude` is Python executed before the CLI starts."""
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
-    code = f"{prelude}\n{_BOOT}" if prelude else _BOOT
+def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FORCE_COLOR")}
     env["NO_COLOR"] = "1"
-    return subprocess.run(
-        [sys.executable, "-c", code, *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    return env
+
+
+def run_tool(args: Sequence[str], cwd: Path, prelude: str = "", timeout: float = 300, *, fresh: bool = False,
+             stdin: bytes | None = None, text: bool = True) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    """Run the CLI: in this process, or in a fresh interpreter when `fresh` or given a `prelude` (Python executed
+    before the CLI starts)."""
+    return run_cli(*args, cwd=cwd, stdin=stdin, env=_env(), text=text, subprocess=fresh, prelude=prelude,
+                   timeout=timeout)
 
 
 def error_lines_for(stderr: str, target: Path, cwd: Path) -> list[str]:
@@ -374,7 +371,7 @@ def test_fifo_named_like_python_does_not_hang_the_run(tmp_path: Path) -> None:
     os.mkfifo(fifo)
 
     try:
-        proc = run_tool(["--write", "proj"], cwd=tmp_path, timeout=60)
+        proc = run_tool(["--write", "proj"], cwd=tmp_path, timeout=60, fresh=True)
     except subprocess.TimeoutExpired:
         pytest.fail("the run blocked on a FIFO named pipe.py")
 
@@ -438,7 +435,7 @@ def test_five_megabyte_file_migrates_correctly(tmp_path: Path) -> None:
     big.write_bytes(old)
 
     # Above the default max-file-size (the fast suite checks that it is refused); raised, it must migrate exactly.
-    proc = run_tool(["--write", "-j", "1", "--max-file-size", "10MB", "proj"], cwd=tmp_path, timeout=900)
+    proc = run_tool(["--write", "-j", "1", "--max-file-size", "10MB", "proj"], cwd=tmp_path, timeout=900, fresh=True)
 
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert big.read_bytes() == new
@@ -448,7 +445,6 @@ def test_five_megabyte_file_migrates_correctly(tmp_path: Path) -> None:
 
 
 def test_write_if_unchanged_refuses_when_disk_changed(tmp_path: Path) -> None:
-    fileio = pytest.importorskip("tfckpt_codemod.fileio")
     FileChangedError, write_if_unchanged = fileio.FileChangedError, fileio.write_if_unchanged
 
     target = tmp_path / "model.py"
@@ -466,7 +462,7 @@ def test_write_if_unchanged_refuses_when_disk_changed(tmp_path: Path) -> None:
 
 
 def test_write_if_unchanged_writes_and_keeps_mode(tmp_path: Path) -> None:
-    write_if_unchanged = pytest.importorskip("tfckpt_codemod.fileio").write_if_unchanged
+    write_if_unchanged = fileio.write_if_unchanged
 
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
@@ -513,8 +509,7 @@ def test_file_edited_during_the_run_is_not_overwritten(tmp_path: Path) -> None:
     prelude = _EDIT_DURING_RUN.format(marker=str(marker), target=str(edited))
     proc = run_tool(["--write", "-j", "1", "proj/edited.py"], cwd=tmp_path, prelude=prelude)
 
-    if not marker.exists():
-        pytest.skip("the runner does not go through tfckpt_codemod.engine.migrate_source; no seam to edit mid-run")
+    assert marker.exists(), "the editor never ran: the runner no longer calls engine.migrate_source (fix the prelude)"
     assert edited.read_bytes() == GOOD_SOURCE + b"# edited meanwhile\n"
     assert_one_error(proc, edited, tmp_path)
     assert not leftover_temp_files(tmp_path)
@@ -543,7 +538,6 @@ def test_disk_full_during_write_keeps_original_and_leaves_no_temp_file(tmp_path:
 
 
 def test_write_if_unchanged_on_disk_full_removes_its_temp_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    fileio = pytest.importorskip("tfckpt_codemod.fileio")
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
 
@@ -588,13 +582,11 @@ def _changed_count(paths: Sequence[Path], old_digest: str) -> int:
 def test_ctrl_c_during_write_leaves_every_file_old_or_new(tmp_path: Path) -> None:
     root = tmp_path / "big"
     old, new = _interrupt_tree(root, files=600)
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     paths = sorted(root.rglob("*.py"))
     old_digest = digest(paths[0])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", _BOOT, "--write", "-j", "2", str(root)],
+        [sys.executable, "-c", BOOT, "--write", "-j", "2", str(root)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's foreground job
@@ -631,18 +623,6 @@ def test_ctrl_c_during_write_leaves_every_file_old_or_new(tmp_path: Path) -> Non
 
 
 # --------------------------------------------------------------------------- encodings that can carry a rewrite
-
-
-def _run_bytes(args: Sequence[str], cwd: Path, stdin: bytes = b"", prelude: str = "",
-               timeout: float = 300) -> subprocess.CompletedProcess[bytes]:
-    """Like run_tool, with bytes in and out (stdin tests compare stdout byte for byte)."""
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
-    code = f"{prelude}\n{_BOOT}" if prelude else _BOOT
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FORCE_COLOR")}
-    env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, input=stdin, capture_output=True,
-                          timeout=timeout, env=env)
 
 
 @pytest.mark.parametrize("encoding, text", [
@@ -736,11 +716,15 @@ def test_report_to_a_full_device_is_one_error_line(tmp_path: Path) -> None:
 
 
 def _can_run_as_nobody() -> bool:
+    """Whether this machine can run the tool as `nobody`. Only the machine decides: if the tool cannot even be
+    imported as this user, the test runs (and fails) instead of being skipped."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         return False
-    probe = subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups", sys.executable,
-                            "-c", "import tfckpt_codemod.cli"], capture_output=True, timeout=60)
-    return probe.returncode == 0
+    probe = [sys.executable, "-c", "import tfckpt_codemod.cli"]
+    if subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups", *probe],
+                      capture_output=True, timeout=60).returncode == 0:
+        return True
+    return subprocess.run(probe, capture_output=True, timeout=60).returncode != 0
 
 
 @pytest.fixture
@@ -758,7 +742,7 @@ def run_as_nobody(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "FORCE_COLOR")}
     env.update(NO_COLOR="1", HOME=str(cwd))
     return subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups", sys.executable,
-                           "-c", _BOOT, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
+                           "-c", BOOT, *args], cwd=cwd, capture_output=True, text=True, timeout=300, env=env)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
@@ -828,7 +812,6 @@ def test_write_as_another_user_refuses_what_it_cannot_keep(shared_dir: Path) -> 
 
 def test_write_if_unchanged_refuses_an_attribute_it_cannot_keep(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    fileio = pytest.importorskip("tfckpt_codemod.fileio")
     target = tmp_path / "model.py"
     target.write_bytes(GOOD_SOURCE)
     try:
@@ -899,7 +882,7 @@ def test_stdin_write_gives_the_input_back_on_every_error(tmp_path: Path, case: s
     elif case == "above-size-limit":
         args += ["--max-file-size", "50"]
 
-    proc = _run_bytes(args, cwd=tmp_path, stdin=data, prelude=prelude)
+    proc = run_tool(args, cwd=tmp_path, stdin=data, prelude=prelude, text=False)
 
     assert proc.stdout == data
     assert proc.returncode == 2, proc.stderr
@@ -909,7 +892,7 @@ def test_stdin_write_gives_the_input_back_on_every_error(tmp_path: Path, case: s
 
 
 def test_stdin_write_still_prints_the_migration(tmp_path: Path) -> None:
-    proc = _run_bytes(["--write", "-"], cwd=tmp_path, stdin=CONTRIB_STDIN)
+    proc = run_tool(["--write", "-"], cwd=tmp_path, stdin=CONTRIB_STDIN, text=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == b"import tensorflow as tf\nckpt = tf.train.Checkpoint(model=model)\n"
 
@@ -939,7 +922,7 @@ def test_long_and_or_chains_are_migrated_not_crashed_on(tmp_path: Path, jobs: st
         path.write_bytes(GOOD_SOURCE)
         goods.append(path)
 
-    proc = run_tool(["--write", "-j", jobs, "proj"], cwd=tmp_path)
+    proc = run_tool(["--write", "-j", jobs, "proj"], cwd=tmp_path, fresh=True)  # a regression would be a segfault
 
     assert proc.returncode == 0, proc.stderr
     for path, expected in chains.items():
@@ -957,7 +940,7 @@ def test_long_implicit_string_concatenation_is_migrated(tmp_path: Path) -> None:
     source = b"import tensorflow as tf\n" + CONTRIB_LINE + b"text = " + b" ".join([b'"a"'] * 3_000) + b"\n"
     target.write_bytes(source)
 
-    proc = run_tool(["--write", "-j", "1", "proj"], cwd=tmp_path)
+    proc = run_tool(["--write", "-j", "1", "proj"], cwd=tmp_path, fresh=True)
 
     assert proc.returncode == 0, proc.stderr
     assert target.read_bytes() == source.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.Checkpoint")
@@ -978,7 +961,7 @@ def test_nesting_beyond_the_measured_limits_is_one_error(tmp_path: Path, source:
     deep = tmp_path / "proj" / "a_deep.py"
     deep.write_bytes(source)
 
-    proc = run_tool(["--write", "proj"], cwd=tmp_path)
+    proc = run_tool(["--write", "proj"], cwd=tmp_path, fresh=True)
 
     assert_one_error(proc, deep, tmp_path)
     assert "nested" in error_lines_for(proc.stderr, deep, tmp_path)[0]
@@ -997,7 +980,7 @@ def test_nesting_outside_the_edited_statements_does_not_stop_the_migration(tmp_p
     deep.parent.mkdir()
     deep.write_bytes(source)
 
-    proc = run_tool(["--write", "proj"], cwd=tmp_path)
+    proc = run_tool(["--write", "proj"], cwd=tmp_path, fresh=True)
 
     assert proc.returncode == 0, proc.stderr
     assert deep.read_bytes() == source.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.Checkpoint")
@@ -1045,7 +1028,7 @@ def test_fifo_named_on_the_command_line_is_reported_not_opened(tmp_path: Path) -
     os.mkfifo(fifo)
 
     try:
-        proc = run_tool(["--write", "proj/good.py", "proj/pipe.py"], cwd=tmp_path, timeout=60)
+        proc = run_tool(["--write", "proj/good.py", "proj/pipe.py"], cwd=tmp_path, timeout=60, fresh=True)
     except subprocess.TimeoutExpired:
         pytest.fail("the run blocked on a FIFO given on the command line")
 
@@ -1058,7 +1041,7 @@ def test_fifo_named_on_the_command_line_is_reported_not_opened(tmp_path: Path) -
 def test_device_named_on_the_command_line_is_reported_not_read(tmp_path: Path) -> None:
     good = make_project(tmp_path / "proj")
     try:
-        proc = run_tool(["--write", "proj/good.py", "/dev/zero"], cwd=tmp_path, timeout=60)
+        proc = run_tool(["--write", "proj/good.py", "/dev/zero"], cwd=tmp_path, timeout=60, fresh=True)
     except subprocess.TimeoutExpired:
         pytest.fail("the run read /dev/zero")
     assert_one_error(proc, Path("/dev/zero"), tmp_path)
@@ -1070,7 +1053,7 @@ def test_fifo_in_place_of_a_gitignore_does_not_hang_the_walk(tmp_path: Path) -> 
     good = make_project(tmp_path / "proj")
     os.mkfifo(tmp_path / "proj" / ".gitignore")
     try:
-        proc = run_tool(["--write", "proj"], cwd=tmp_path, timeout=60)
+        proc = run_tool(["--write", "proj"], cwd=tmp_path, timeout=60, fresh=True)
     except subprocess.TimeoutExpired:
         pytest.fail("the walk blocked on a FIFO named .gitignore")
     assert proc.returncode == 0, proc.stderr
@@ -1137,16 +1120,36 @@ def _signal_tree(root: Path, files: int) -> tuple[list[Path], bytes, bytes]:
     return paths, old, new
 
 
+# Every process of the run (the workers are forked) prints its threads' stacks on SIGUSR1: a hang can be read.
+_DUMPS_STACKS = "import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True)\n"
+
+
+def _hung_group(proc: subprocess.Popen) -> str:  # type: ignore[type-arg]
+    """What is still alive in the run's process group, and where each of its threads is."""
+    who = "the run itself" if proc.poll() is None else f"not the run (exit {proc.returncode}) but one of its group"
+    try:  # the run is the leader of its own session
+        listing = subprocess.run(["ps", "-o", "pid,ppid,stat,wchan:24,args", "-g", str(proc.pid)],
+                                 capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        listing = f"(no ps: {error})"
+    try:
+        os.killpg(proc.pid, signal.SIGUSR1)
+    except ProcessLookupError:
+        pass
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    _, stderr = proc.communicate()
+    return f"still running: {who}\n{listing}\nstderr and stacks:\n{stderr.decode('utf-8', 'replace')[-8000:]}"
+
+
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX signals and process groups")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM), signal.SIGINT],
                          ids=["SIGTERM", "SIGHUP", "SIGINT-to-the-parent-only"])
 def test_signal_during_write_removes_temp_files_and_stops_the_workers(tmp_path: Path, signum: int) -> None:
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     root = tmp_path / "tree"
     paths, old, new = _signal_tree(root, files=240)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.Popen([sys.executable, "-c", _BOOT, "--write", "-j", "2", str(root)],
+    proc = subprocess.Popen([sys.executable, "-c", _DUMPS_STACKS + BOOT, "--write", "-j", "2", str(root)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 300
@@ -1160,7 +1163,7 @@ def test_signal_during_write_removes_temp_files_and_stops_the_workers(tmp_path: 
         try:
             _, stderr = proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
-            pytest.fail("the run did not stop within 60 s of the signal")
+            pytest.fail(f"the run did not stop within 60 s of the signal\n{_hung_group(proc)}")
         orphans = True  # workers get SIGTERM from the parent (or its death): give a loaded machine time
         stop = time.monotonic() + 10
         while orphans and time.monotonic() < stop:
@@ -1189,19 +1192,36 @@ def test_signal_during_write_removes_temp_files_and_stops_the_workers(tmp_path: 
     assert all(data in (old, new) for data in contents)
 
 
+_READ_SYSCALL = {"x86_64": "0", "aarch64": "63"}.get(platform.machine())
+
+
+def _wait_until_blocked_reading_stdin(pid: int, limit: float = 60) -> None:
+    """Until the process sleeps in a read of its stdin (where Linux's /proc shows it), else a pause that covers its
+    start. A signal that came before that read would not interrupt it, and the test would prove nothing."""
+    deadline = time.monotonic() + limit
+    while _READ_SYSCALL is not None and time.monotonic() < deadline:
+        try:
+            syscall = Path(f"/proc/{pid}/syscall").read_text().split()
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            break
+        if syscall[:2] == [_READ_SYSCALL, "0x0"] and state == "S":
+            return
+        time.sleep(0.01)
+    time.sleep(1.5)
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="needs POSIX signals")
 def test_signal_while_reading_stdin_ends_the_run_without_hanging(tmp_path: Path) -> None:
     """The writer of stdin (an editor) may never close it: an interrupted read is not started again."""
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.Popen([sys.executable, "-c", _BOOT, "--write", "-"], cwd=tmp_path, stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", BOOT, "--write", "-"], cwd=tmp_path, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         assert proc.stdin is not None
         proc.stdin.write(CONTRIB_LINE)  # part of a buffer; the pipe stays open
         proc.stdin.flush()
-        time.sleep(1.5)  # started and blocked reading
+        _wait_until_blocked_reading_stdin(proc.pid)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=60)  # stdin still open: a second read would block here
@@ -1222,8 +1242,6 @@ def test_signal_while_reading_stdin_ends_the_run_without_hanging(tmp_path: Path)
 
 
 def test_write_goes_on_when_the_diff_reader_goes_away(tmp_path: Path) -> None:
-    if not HAVE_CLI:
-        pytest.skip("tfckpt_codemod.cli is not importable (engine not installed)")
     proj = tmp_path / "proj"
     proj.mkdir()
     paths = []
@@ -1233,7 +1251,7 @@ def test_write_goes_on_when_the_diff_reader_goes_away(tmp_path: Path) -> None:
         paths.append(path)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["NO_COLOR"] = "1"
-    proc = subprocess.Popen([sys.executable, "-c", _BOOT, "--write", "--diff", "-j", "1", "proj"], cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-c", BOOT, "--write", "--diff", "-j", "1", "proj"], cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     proc.stdout.close()  # like `| head -0`: the reader is gone before the first diff

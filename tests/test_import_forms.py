@@ -159,6 +159,7 @@ def test_every_form_leaves_no_contrib_behind() -> None:
         assert "contrib" not in after, form_id
 
 
+@pytest.mark.tf
 def test_compat_v1_checkpoint_is_the_class_contrib_aliased() -> None:
     """In a `tensorflow.compat.v1 as tf` file `tf.train.Checkpoint` must be TF 1's class, the contrib alias's target.
 
@@ -179,6 +180,7 @@ def test_compat_v1_checkpoint_is_the_class_contrib_aliased() -> None:
     assert_migrates(before, before.replace("tf.contrib.eager.Checkpoint", "tf.train.Checkpoint"))
 
 
+@pytest.mark.tf
 @pytest.mark.parametrize("path", [
     "train.Checkpoint", "train.CheckpointManager", "train.list_variables", "train.load_variable",
     "train.load_checkpoint", "train.checkpoints_iterator", "train.experimental.PythonState",

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
 import pytest
 
 tf = pytest.importorskip("tensorflow", reason="TensorFlow 2.x is not installed (pip install '.[tf]')")
 pytestmark = pytest.mark.tf
+
+import numpy as np  # noqa: E402  (comes with TensorFlow; not a test dependency of its own)
 
 
 class Net(tf.keras.Model):

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tfckpt_codemod.limits import available_cores
+from tfckpt_codemod.runner import POOL_THRESHOLD
+
 CONTRIB_BODY = """import tensorflow as tf
 
 ckpt = tf.contrib.eager.Checkpoint(model=None)
@@ -50,6 +53,9 @@ def make_tree(root: Path, marker: Path) -> dict[Path, str]:
         root / "tensorflow.py": hostile(marker, "shadow_tf"),
         root / "conftest.py": hostile(marker, "conftest"),
     }
+    # Enough candidates for `-j 2` to start worker processes (a worker with the wrong sys.path could import them).
+    for i in range(POOL_THRESHOLD):
+        files[root / "jobs" / f"job{i:02}.py"] = hostile(marker, f"job{i:02}")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
@@ -79,13 +85,16 @@ def test_no_user_module_is_executed(tmp_path: Path, jobs: str, mode: list[str]) 
 
     # cwd is the user's repository, as when someone runs `tfckpt-migrate .` there.
     proc = subprocess.run(
-        [*tool_command(), *mode, "-j", jobs, "."], cwd=tree, capture_output=True, text=True, timeout=300, env=env
+        [*tool_command(), *mode, "--verbose", "-j", jobs, "."], cwd=tree, capture_output=True, text=True,
+        timeout=300, env=env,
     )
 
     assert evidence(marker) == []
     assert "SIDE EFFECT" not in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == (1 if mode == ["--check"] else 0), proc.stderr
+    if jobs == "2" and available_cores() >= 2:  # two workers ran: --verbose says when a run uses fewer than asked
+        assert "worker process" not in proc.stderr, proc.stderr
     for path, text in files.items():
         if mode == ["--write"]:
             assert path.read_text() == text.replace("tf.contrib.eager.Checkpoint", "tf.train.Checkpoint")

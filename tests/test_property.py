@@ -23,7 +23,6 @@ import functools
 import io
 import re
 import subprocess
-import sys
 import tempfile
 import tokenize
 import warnings
@@ -34,6 +33,7 @@ import libcst as cst
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
+from helpers import run_cli
 from tf1_code import Generated, tf1_modules
 from unbound import reads, unbound_names
 from tfckpt_codemod.engine import migrate_source
@@ -375,8 +375,7 @@ def test_cli_writes_what_the_engine_returns(generated: Generated) -> None:
 
 
 def _cli(*args: str | Path, cwd: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "tfckpt_codemod", "--color", "never", *map(str, args)], cwd=cwd,
-                          capture_output=True, timeout=120, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    return run_cli("--color", "never", *args, cwd=cwd, text=False)
 
 
 @pytest.fixture

@@ -561,7 +561,7 @@ def main() -> None:
     echo, output_format = _command_line(sys.argv[1:])
     _STDIN_ECHO = _StdinEcho() if echo else None
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="tfckpt-migrate", standalone_mode=False)  # also under `python -m tfckpt_codemod`
     except _CLICK_ERROR as error:  # the parser's own: no such option, a bad value
         if _STDIN_ECHO is not None:
             _STDIN_ECHO.fallback()

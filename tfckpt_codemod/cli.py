@@ -346,7 +346,7 @@ def _write_json(document: object) -> None:
 
 def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, out: TextOut, err: TextOut) -> int:
     from tfckpt_codemod.discovery import PatternError, discover
-    from tfckpt_codemod.project import project_files, project_root
+    from tfckpt_codemod.project import ProjectFacts
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions
     from tfckpt_codemod.runner import run as run_files
@@ -373,26 +373,18 @@ def _run_paths(paths: list[Path], run: Invocation, report: ReportFile | None, ou
         if line is not None:
             reporter.err.write(line + "\n")  # above the progress bar, if one shows
 
-    root = project_root(run.config, paths)
-    facts_from: list[str] = []
-
-    def whole_project() -> list[str]:
-        if root is None:
-            return []
-        facts_from.append(str(root))
-        return project_files(root, exclude=run.exclude, extend_exclude=run.extend_exclude,
-                             respect_gitignore=run.respect_gitignore)
+    project = ProjectFacts(run, paths)
 
     with _progress(len(files), run.quiet or run.output_format != "text", reporter) as advance:
         contributors: list[tuple[str, str]] = []
         results = run_files(files, options, on_progress=advance, contributors=contributors,
-                            on_workers=on_workers, project_files=whole_project)
+                            on_workers=on_workers, project_files=project.files)
         try:
             for result in results:
                 reporter.file(result)
         finally:
             results.close()  # a generator: stops the workers at once when the loop ends early
-    reporter.finish(contributors, facts_from[0] if facts_from else None)
+    reporter.finish(contributors, project.root)
     return _exit_code(run, reporter.errors, reporter.changed or reporter.manual_findings)
 
 

@@ -410,7 +410,7 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     import contextlib
 
     from tfckpt_codemod.discovery import PatternError, discover
-    from tfckpt_codemod.project import project_files, project_root
+    from tfckpt_codemod.project import ProjectFacts
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions
     from tfckpt_codemod.runner import run as run_files
@@ -435,23 +435,14 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
             return EXIT_ERROR
     options = RunOptions(codes=run.codes, write=False, jobs=run.jobs, max_file_size=run.max_file_size,
                          checkpoints=run.checkpoints, per_file_ignores=run.per_file_ignores)
-    root = project_root(run.config, paths)
-    facts_from: list[str] = []
-
-    def whole_project() -> list[str]:
-        if root is None:
-            return []
-        facts_from.append(str(root))
-        return project_files(root, exclude=exclude, extend_exclude=extend_exclude,
-                             respect_gitignore=respect_gitignore)
-
+    project = ProjectFacts(run, paths)
     reporter = Reporter(out, err, "write", "text", run.color, verbose=run.verbose, quiet=run.quiet, report=report)
     for path in missing:
         reporter.missing(str(path))
     review = Review(out, err, run.color, ask or ask_terminal(out))
     contributors: list[tuple[str, str]] = []
     with contextlib.closing(run_files(files, options, contributors=contributors,
-                                      project_files=whole_project)) as results:
+                                      project_files=project.files)) as results:
         for result in results:
             reporter.file(review.file(result))
             if review.quit:
@@ -459,5 +450,5 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     if not run.quiet:
         err.write(f"{review.applied} of {review.hunks} hunk{'s' if review.hunks != 1 else ''} applied"
                   f"{' (quit early)' if review.quit else ''}\n")
-    reporter.finish(contributors, facts_from[0] if facts_from else None)
+    reporter.finish(contributors, project.root)
     return EXIT_ERROR if reporter.errors else EXIT_OK

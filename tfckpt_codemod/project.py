@@ -11,7 +11,12 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from tfckpt_codemod.discovery import Pattern, discover, find_git_root
+
+if TYPE_CHECKING:
+    from tfckpt_codemod.options import Invocation
 
 
 def project_root(config: Path | None, paths: Sequence[Path]) -> Path | None:
@@ -31,3 +36,21 @@ def project_files(root: Path, *, exclude: Sequence[Pattern] | None, extend_exclu
     spelled = Path(root if relative.startswith("..") else relative)
     return [item.path for item in discover([spelled], exclude=exclude, extend_exclude=extend_exclude,
                                            respect_gitignore=respect_gitignore)]
+
+
+class ProjectFacts:
+    """The project's files for a run, listed only if a rule asks for run-wide facts (`files` is what the runner
+    calls); `root` is then reported by --verbose."""
+
+    def __init__(self, run: Invocation, paths: Sequence[Path]) -> None:
+        self._run = run
+        self._root = project_root(run.config, paths)
+        self.root: str | None = None
+
+    def files(self) -> list[str]:
+        if self._root is None:
+            return []
+        self.root = str(self._root)
+        run = self._run
+        return project_files(self._root, exclude=run.exclude, extend_exclude=run.extend_exclude,
+                             respect_gitignore=run.respect_gitignore)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -584,6 +585,14 @@ def main() -> None:
     code = code if isinstance(code, int) else EXIT_OK
     if _STDIN_ECHO is not None and code not in (0, None):
         _STDIN_ECHO.fallback()
+    runner = sys.modules.get("tfckpt_codemod.runner")
+    if code >= 128 and runner is not None and runner.pool_abandoned():  # interrupted, workers terminated
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
     sys.exit(code)
 
 

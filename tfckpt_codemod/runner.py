@@ -175,8 +175,10 @@ class _Pool:
             return FileResult(path=path, error=CRASHED.format(how=_exit_description(workers)))
 
     def terminate(self) -> None:
+        global _ABANDONED
         for executor in (self.executor, self._single):
             if executor is not None:
+                _ABANDONED = True
                 self._discard(executor)
         self.executor = self._single = None
 
@@ -190,6 +192,7 @@ class _Pool:
         """Stop an executor now: its workers are terminated, not waited for."""
         processes = list(getattr(executor, "_processes", None) or {})
         workers = [executor._processes[pid] for pid in processes]  # type: ignore[attr-defined]
+        manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
@@ -199,6 +202,23 @@ class _Pool:
             if worker.is_alive():
                 worker.kill()
                 worker.join(1)
+        # The pool's manager thread closes its wake-up pipe as it ends; at exit, concurrent.futures writes to every
+        # such pipe without the pool's lock (CPython 3.11), and a close racing that write prints a traceback
+        # ("Bad file descriptor") after our last line. With the workers gone the thread usually ends at once: wait
+        # for it. It does not when a worker died halfway through sending a result: it waits for the rest forever,
+        # and so would the interpreter's exit (see `pool_abandoned`).
+        if manager is not None:
+            manager.join(5)
+
+
+_ABANDONED = False
+
+
+def pool_abandoned() -> bool:
+    """Whether an interrupted run terminated worker processes. Its exit must then skip the interpreter's own
+    shutdown (`os._exit`, after flushing): concurrent.futures joins every pool's manager thread at exit, and one
+    whose worker was killed while writing a result waits forever for the rest of it."""
+    return _ABANDONED
 
 
 def _exit_description(workers: list[multiprocessing.Process]) -> str:

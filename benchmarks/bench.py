@@ -607,16 +607,16 @@ STAGE_RULES: tuple[tuple[str, str], ...] = (
     (r"<frozen importlib|^<built-in method _imp\.", "module imports (start-up and lazy)"),
     # Generated code (`<string>`: the dataclass __init__ of every LibCST node) shares one cProfile entry whose
     # callers are lost, so node construction is counted with the parse, which does nearly all of it.
-    (r"libcst/_parser/|libcst_native|^<string>:", "parse (LibCST)"),
+    (r"libcst/_parser/|libcst_native|^<string>:", "parse of the edited statements (LibCST)"),
     (r"libcst/metadata/position_provider\.py|transforms/_positions\.py|_pipeline\.py:_locate$",
      "positions of findings"),
     (r"transforms/_analysis\.py:_recheck_with_scope_provider$|libcst/metadata/", "analysis: LibCST ScopeProvider"),
     (r"transforms/_analysis\.py", "analysis: own walk"),
     (r"transforms/_imports\.py|libcst/codemod/|libcst/matchers/", "import insertion (AddImportsVisitor)"),
     # LibCST's own code generator is not anchored: positions drive it too; it takes the stage of its caller.
-    (r"transforms/_layout\.py|_pipeline\.py:(render|_splice|_apply_to_units|_statement_chain|edited|module)$|"
-     r"_pipeline\.py:_ApplyEdits|libcst/_nodes/module\.py:code$", "rendering (splice, codegen)"),
-    (r"transforms/_facts\.py|runner\.py:(_facts|_project_facts|_may_save_checkpoint)$", "run-wide fact pass"),
+    (r"transforms/_apply\.py|libcst/_nodes/module\.py:code$", "apply: edit, render and splice"),
+    (r"tfckpt_codemod/facts\.py|runner\.py:(_facts|_project_facts|_may_save_checkpoint)$|"
+     r"transforms/[a-z_]+\.py:(collect|combine)$", "run-wide fact pass"),
     (r"tfckpt_codemod/transforms/", "rules (planning)"),
     (r"tfckpt_codemod/notebook\.py|engine\.py:_migrate_notebook$", "notebooks (JSON, cells, magics)"),
     (r"tfckpt_codemod/fileio\.py|runner\.py:_read$", "IO (reading files)"),
@@ -791,17 +791,16 @@ print("STAGES " + json.dumps({"total": total, "spent": spent, "missing": missing
 # (module:attribute path, stage). A function imported by name into another module is patched there too.
 STAGE_TIMER_POINTS: tuple[tuple[str, str], ...] = (
     ("tfckpt_codemod.runner:_read", "IO (reading files)"),
-    ("tfckpt_codemod.transforms._facts:collect_facts", "run-wide fact pass"),
-    ("tfckpt_codemod.engine:migrate_source", "engine: decode, CPython pre-parse, notebooks"),
-    ("tfckpt_codemod.runner:migrate_source", "engine: decode, CPython pre-parse, notebooks"),
-    ("libcst:parse_module", "parse (LibCST)"),
-    ("tfckpt_codemod.transforms._pipeline:migrate_module", "rules (planning) and layout"),
+    ("tfckpt_codemod.facts:collect_facts", "run-wide fact pass"),
+    ("tfckpt_codemod.runner:collect_facts", "run-wide fact pass"),
+    ("tfckpt_codemod.engine:migrate_source", "engine: decode, CPython pre-parse and final check, notebooks"),
+    ("tfckpt_codemod.runner:migrate_source", "engine: decode, CPython pre-parse and final check, notebooks"),
+    ("libcst:parse_module", "parse of the edited statements (LibCST)"),
+    ("tfckpt_codemod.transforms._pipeline:migrate", "rules (planning)"),
     ("tfckpt_codemod.transforms._pipeline:analyze", "analysis: own walk"),
-    ("tfckpt_codemod.transforms._analysis:_recheck_with_scope_provider", "analysis: LibCST ScopeProvider"),
-    ("tfckpt_codemod.transforms._positions:Positions.span", "positions of findings"),
-    ("tfckpt_codemod.transforms._pipeline:Migration.render", "rendering (splice, codegen)"),
-    ("tfckpt_codemod.transforms._pipeline:add_tensorflow_import", "import insertion (AddImportsVisitor)"),
-    ("tfckpt_codemod.transforms._imports:add_tensorflow_import", "import insertion (AddImportsVisitor)"),
+    ("tfckpt_codemod.transforms._pipeline:parse_noqa", "noqa comments"),
+    ("tfckpt_codemod.transforms._apply:_rewrite", "apply: edit and render the edited statements (LibCST)"),
+    ("tfckpt_codemod.transforms._apply:splice_bytes", "apply: splice into the original bytes"),
 )
 
 

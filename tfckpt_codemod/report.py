@@ -161,8 +161,8 @@ class Reporter:
 
     def _styled(self, pieces: list[tuple[str, str]]) -> None:
         """One line on stdout, colored (like the diffs) only on a terminal that wants color."""
-        console = self._console()
-        if not console.is_terminal or console.no_color:
+        console = self._console() if self._may_color() else None
+        if console is None or not console.is_terminal or console.no_color:
             self.out.write("".join(text for text, _ in pieces) + "\n")
             return
         from rich.text import Text
@@ -171,6 +171,20 @@ class Reporter:
         for text, style in pieces:
             line.append(text, style=style or None)
         console.print(line)
+
+    def _may_color(self) -> bool:
+        """False when the output is certainly plain (a pipe or a file, nothing forcing color), so that rich, 17 ms
+        to import, is not loaded to find that out; else rich's Console decides."""
+        if self.color != "auto":
+            return self.color == "always"
+        if os.environ.get("NO_COLOR"):
+            return False
+        if any(os.environ.get(name) for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")):
+            return True
+        try:
+            return bool(self.out.isatty())  # type: ignore[attr-defined]
+        except (AttributeError, OSError, ValueError):
+            return True
 
     def _console(self) -> Console:
         if self._out_console is None:
@@ -223,8 +237,8 @@ class Reporter:
         self.report.flush()
 
     def _print_diff(self, diff: str) -> None:
-        console = self._console()
-        if not console.is_terminal or console.no_color:
+        console = self._console() if self._may_color() else None
+        if console is None or not console.is_terminal or console.no_color:
             self.out.write(diff)
             return
         from rich.text import Text

@@ -13,7 +13,7 @@ import functools
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from tfckpt_codemod.encoding import file_error, source_encoding, wide_bom, wide_error, wide_tensorflow
 from tfckpt_codemod.limits import NeedsDeepStack, TooDeep, call_deep
@@ -90,10 +90,11 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
     if reason is not None:
         return FileResult(path=path, old=data, error=reason)
     encoding = codecs.lookup(source_encoding(data)).name
-    tree, error = parse(data, path)
+    tree, failure = parse(data, path)
     if tree is None:
-        line, column = _error_position(data, path)
-        return FileResult(path=path, old=data, error=error, error_line=line, error_column=column)
+        assert failure is not None
+        return FileResult(path=path, old=data, error=failure.message, error_line=failure.line,
+                          error_column=failure.column)
     arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints, tuple(ignore))
     # Rules, the analysis and LibCST recurse once per level of nesting. Only the statements a migration edits
     # reach LibCST, and they are measured first (limits.check_statements): too deep is one error, deep enough to
@@ -136,33 +137,31 @@ def _migrate_parsed(data: bytes, path: str, encoding: str, tree: ast.Module, sel
                       reasons=migration.reasons, edits=migration.edits() if changed else ())
 
 
-def parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None]:
-    """CPython's ast of the file, or a one-line reason it has none. CPython's parser words syntax errors best
-    ("Missing parentheses in call to 'print'")."""
-    tree, error, _ = _parse(data, path)
-    return tree, error
+class ParseFailure(NamedTuple):
+    """Why a file has no ast: a one-line message, and where a syntax error is (for json and GitHub annotations)."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
 
 
-def _error_position(data: bytes, path: str) -> tuple[int | None, int | None]:
-    """Where the syntax error `parse` reported is (json, GitHub annotations): parsed again, on the error path only."""
-    return _parse(data, path)[2]
-
-
-def _parse(data: bytes, path: str) -> tuple[ast.Module | None, str | None, tuple[int | None, int | None]]:
+def parse(data: bytes, path: str) -> tuple[ast.Module | None, ParseFailure | None]:
+    """CPython's ast of the file, or why it has none. CPython's parser words syntax errors best ("Missing
+    parentheses in call to 'print'")."""
     try:
         with warnings.catch_warnings():  # `"\d"` and friends: the user's business, not noise in our output
             warnings.simplefilter("ignore")
             # not ast.parse: it would inherit this module's `from __future__` flags
             tree = compile(data, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-            return cast(ast.Module, tree), None, (None, None)
+            return cast(ast.Module, tree), None
     except SyntaxError as error:
-        return None, (f"cannot parse: {_one_line(str(error.msg))} "
-                      f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})"), \
-            (error.lineno, error.offset or None)
+        return None, ParseFailure(f"cannot parse: {_one_line(str(error.msg))} "
+                                  f"(line {error.lineno}{f', column {error.offset}' if error.offset else ''})",
+                                  error.lineno, error.offset or None)
     except (MemoryError, RecursionError):
-        return None, "cannot parse: nested too deeply", (None, None)
+        return None, ParseFailure("cannot parse: nested too deeply")
     except ValueError as error:
-        return None, f"cannot parse: {_one_line(str(error))}", (None, None)
+        return None, ParseFailure(f"cannot parse: {_one_line(str(error))}")
 
 
 def _migrate_notebook(data: bytes, path: str, rules: tuple[type, ...], project: Mapping[str, object] | None,

@@ -145,42 +145,20 @@ class _NameAndGlobSpec:
                 if reason is not None:
                     raise PatternError(f"invalid exclude pattern {pattern!r}: {reason}")
         self.specs = [(base, _gitignore_spec(group)) for base, group in globs.items()]
-        # Bound to the directory being walked: (spec, prefix from the base to it, base when it is not above it).
-        self._bound: list[tuple[pathspec.GitIgnoreSpec, str, str | None]] = [
-            (spec, "", None) for base, spec in self.specs if base is None]
 
-    def bound_to(self, top: str) -> _NameAndGlobSpec:
-        """The same patterns for a walk of ``top``: anchored globs see paths relative to their own base."""
-        bound = object.__new__(_NameAndGlobSpec)
-        bound.names, bound.specs = self.names, self.specs
-        bound._bound = []
+    def bound_to(self, top: str) -> _WalkExcludes:
+        """The patterns for a walk of ``top``: each anchored glob sees paths relative to its own base."""
         absolute = os.path.abspath(top)
+        bound: list[tuple[pathspec.GitIgnoreSpec, str, str | None]] = []
         for base, spec in self.specs:
-            if base is None:
-                bound._bound.append((spec, "", None))
-                continue
-            prefix = os.path.relpath(absolute, base)
+            prefix = os.curdir if base is None else os.path.relpath(absolute, base)
             if prefix == os.curdir:
-                bound._bound.append((spec, "", None))
+                bound.append((spec, "", None))
             elif prefix == os.pardir or prefix.startswith(os.pardir + os.sep):
-                bound._bound.append((spec, os.path.join(absolute, ""), base))  # the base is inside the walk
+                bound.append((spec, os.path.join(absolute, ""), base))  # the base is inside the walk
             else:
-                bound._bound.append((spec, prefix.replace(os.sep, "/") + "/", None))
-        return bound
-
-    def matches(self, name: str, rel: str, is_dir: bool) -> bool:
-        """``rel`` is the posix path relative to the searched directory."""
-        if name in self.names:
-            return True
-        for spec, prefix, outside in self._bound:
-            path = prefix + rel
-            if outside is not None:
-                path = os.path.relpath(prefix + rel, outside).replace(os.sep, "/")
-                if path.startswith("../"):
-                    continue
-            if spec.match_file(path + "/" if is_dir else path):
-                return True
-        return False
+                bound.append((spec, prefix.replace(os.sep, "/") + "/", None))
+        return _WalkExcludes(self.names, bound)
 
     def excludes_file(self, path: str) -> bool:
         """``--force-exclude``: whether a file named on the command line (or a directory above it, up to the
@@ -198,6 +176,29 @@ class _NameAndGlobSpec:
                 candidate = "/".join(pieces[:end])
                 if spec.match_file(candidate if end == len(pieces) else candidate + "/"):
                     return True
+        return False
+
+
+class _WalkExcludes:
+    """The excludes of one walk: names, and each glob with the prefix that turns a path relative to the walked
+    directory into one relative to the glob's base (or the base itself, when the walk starts above it)."""
+
+    def __init__(self, names: frozenset[str], bound: list[tuple[pathspec.GitIgnoreSpec, str, str | None]]) -> None:
+        self.names = names
+        self._bound = bound
+
+    def matches(self, name: str, rel: str, is_dir: bool) -> bool:
+        """``rel`` is the posix path relative to the searched directory."""
+        if name in self.names:
+            return True
+        for spec, prefix, outside in self._bound:
+            path = prefix + rel
+            if outside is not None:
+                path = os.path.relpath(path, outside).replace(os.sep, "/")
+                if path.startswith("../"):
+                    continue
+            if spec.match_file(path + "/" if is_dir else path):
+                return True
         return False
 
 
@@ -424,7 +425,7 @@ def _walk(
     """
     found: list[tuple[str, bool]] = []
     top_str = os.fspath(top)
-    excludes = excludes.bound_to(top_str)
+    bound = excludes.bound_to(top_str)
     root_real = os.path.realpath(top_str)
     base_stack: list[_IgnoreFile] = _initial_ignores(top, lookups) if respect_gitignore else []
 
@@ -466,7 +467,7 @@ def _walk(
             except OSError:
                 continue
             if is_dir:
-                if excludes.matches(name, rel, True):
+                if bound.matches(name, rel, True):
                     continue
                 if stack and _is_ignored(stack, rel, True):
                     continue
@@ -488,7 +489,7 @@ def _walk(
                     continue
             elif not entry.is_file(follow_symlinks=False):
                 continue  # fifo, socket, device
-            if excludes.matches(name, rel, False):
+            if bound.matches(name, rel, False):
                 continue
             if stack and _is_ignored(stack, rel, False):
                 continue

@@ -274,10 +274,7 @@ def _inspect(path: str, output_format: str, color: str) -> int:
         inspection = inspect_checkpoint(path)
     except CheckpointError as error:
         if output_format == "json":
-            import json
-
-            json.dump({"version": 1, "checkpoint": path, "error": str(error)}, sys.stdout, indent=2)
-            sys.stdout.write("\n")
+            _write_json({"version": 1, "checkpoint": path, "error": str(error)})
         typer.echo(f"tfckpt-migrate: error: {error}", err=True)
         return EXIT_ERROR
     print_inspection(inspection, PipeSafe(sys.stdout), output_format, color)

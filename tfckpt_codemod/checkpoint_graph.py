@@ -348,18 +348,22 @@ def inspect_checkpoint(checkpoint: CheckpointIndex | str | os.PathLike[str], *,
     else:
         index = read_checkpoint(checkpoint, verify_checksums=verify_checksums)
     if index.kind == "name-based":
-        rows = tuple(TopLevelRow(row.name, row.variables, row.kind) for row in index.describe())
-        return CheckpointInspection(index.prefix, "name-based", "names", rows, variable_names=index.variable_names())
+        return CheckpointInspection(index.prefix, "name-based", "names", _rows_from_keys(index),
+                                    variable_names=index.variable_names())
     try:
         graph = read_object_graph(index, verify_checksums=verify_checksums)
     except CheckpointError as error:
-        held = _held_by_keys(index)
-        rows = tuple(TopLevelRow(row.name, row.variables, row.kind) for row in index.describe())
         note = f"counted from the index's keys: the object graph could not be read ({error})"
-        return CheckpointInspection(index.prefix, "object-based", "keys", rows, note, MappingProxyType(held))
+        return CheckpointInspection(index.prefix, "object-based", "keys", _rows_from_keys(index), note,
+                                    MappingProxyType(_held_by_keys(index)))
     assert graph is not None  # an object-based index has the graph's location
     return CheckpointInspection(index.prefix, "object-based", "object-graph", graph.rows(), "",
                                 MappingProxyType(graph.held_values()))
+
+
+def _rows_from_keys(index: CheckpointIndex) -> tuple[TopLevelRow, ...]:
+    """The summary rows the index alone gives (its names), where there is no object graph to read."""
+    return tuple(TopLevelRow(row.name, row.variables, row.kind) for row in index.describe())
 
 
 def _held_by_keys(index: CheckpointIndex) -> dict[str, frozenset[str]]:

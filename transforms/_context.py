@@ -158,7 +158,15 @@ class MigrationContext:
         return bool(self.edits) or bool(self.findings)
 
     # -- edits ----------------------------------------------------------------------------------------------------
-    def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> None:
+    def edit(self, node: ast.AST, change: Change, *, replaces: bool = False) -> bool:
+        """Plan `change` on `node`, unless a noqa of the planning rule's code covers it: then False, and the node
+        is held (every edit method below goes through here)."""
+        if self._hold(node):
+            return False
+        self._record(node, change, replaces)
+        return True
+
+    def _record(self, node: ast.AST, change: Change, replaces: bool = False) -> None:
         self.edits.setdefault(node, []).append(change)
         if self.rule_code:
             self.edit_codes.append((node, self.rule_code, isinstance(change, Remove)))
@@ -176,22 +184,19 @@ class MigrationContext:
 
     def replace_with(self, node: ast.expr, text: str) -> bool:
         """Replace an expression with `text` (a dotted name or a small expression), keeping its parentheses."""
-        if self._hold(node):
-            return False
-        self.edit(node, ReplaceWith(text), replaces=True)
-        return True
+        return self.edit(node, ReplaceWith(text), replaces=True)
 
     def replace_ref(self, ref: Ref, tf2_path: str, code: str) -> bool:
         """Point a reference at its TF 2 home, spelled with a name that means tensorflow where it is read. False
         when it is not rewritten: no name means tensorflow there (reported), or a noqa keeps it."""
-        if self._hold(ref.node):
+        if self._hold(ref.node):  # before `tensorflow()`, which may plan the added import
             return False
         spelled = self.tensorflow(tf2_path, ref.scope, ref.node)
         if spelled is None:
             self.report(code, ref.node, f"{display(ref)} becomes tf.{tf2_path}, but no name means tensorflow here "
                         "(`tf` is bound to something else); rewrite it by hand")
             return False
-        self.replace_with(ref.node, spelled)
+        self._record(ref.node, ReplaceWith(spelled), replaces=True)
         return True
 
     def tensorflow(self, path: str, scope: Scope, node: ast.AST | None = None) -> str | None:
@@ -217,63 +222,39 @@ class MigrationContext:
 
     def rename_keywords(self, call: ast.Call, renames: Mapping[str, str]) -> bool:
         used = tuple((k.arg, renames[k.arg]) for k in call.keywords if k.arg is not None and k.arg in renames)
-        if not used:
-            return True
-        if self._hold(call):
-            return False
-        self.edit(call, RenameKeywords(used))
-        return True
+        return self.edit(call, RenameKeywords(used)) if used else True
 
     def drop_args(self, call: ast.Call, drop: Iterable[ast.AST]) -> bool:
         """Remove arguments (positional expressions or `ast.keyword`s) from a call, keeping its commas right."""
         doomed = set(drop)
         if not doomed:
             return True
-        if self._hold(call):
-            return False
         order = arguments_in_order(call)
+        if not self.edit(call, KeepArguments(tuple(i for i, a in enumerate(order) if a not in doomed), len(order))):
+            return False
         self.replaced.update(doomed)
-        self.edit(call, KeepArguments(tuple(i for i, a in enumerate(order) if a not in doomed), len(order)))
         return True
 
     def insert_args(self, call: ast.Call, index: int, texts: Iterable[str]) -> bool:
         """Insert arguments (source text such as `None` or `write_meta_graph=False`) before position `index`."""
-        if self._hold(call):
-            return False
-        self.edit(call, InsertArguments(index, tuple(texts), len(arguments_in_order(call))))
-        return True
+        return self.edit(call, InsertArguments(index, tuple(texts), len(arguments_in_order(call))))
 
     def append_args(self, call: ast.Call, texts: Iterable[str]) -> bool:
         """Add arguments (source text such as `write_meta_graph=False`) after the call's last one."""
-        if self._hold(call):
-            return False
-        self.edit(call, AppendArguments(tuple(texts)))
-        return True
+        return self.edit(call, AppendArguments(tuple(texts)))
 
     def append_call(self, call: ast.Call, method: str) -> bool:
         """`x.restore(p)` -> `x.restore(p).<method>()`."""
-        if self._hold(call):
-            return False
-        self.edit(call, AppendCall(method))
-        return True
+        return self.edit(call, AppendCall(method))
 
     def remove_statement(self, statement: ast.stmt) -> bool:
-        if self._hold(statement):
-            return False
-        self.edit(statement, Remove(), replaces=True)
-        return True
+        return self.edit(statement, Remove(), replaces=True)
 
     def rename_attribute(self, node: ast.Attribute, name: str) -> bool:
-        if self._hold(node):
-            return False
-        self.edit(node, RenameAttribute(name))
-        return True
+        return self.edit(node, RenameAttribute(name))
 
     def rename_definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-        if self._hold(node):
-            return False
-        self.edit(node, RenameDefinition(name))
-        return True
+        return self.edit(node, RenameDefinition(name))
 
     def keep_import_names(self, statement: ast.Import | ast.ImportFrom, keep: Iterable[int],
                           rename: Iterable[tuple[int, str]] = ()) -> bool:
@@ -289,7 +270,7 @@ class MigrationContext:
             return as_asked
         if not kept:
             return self.remove_statement(statement)
-        self.edit(statement, KeepImportNames(tuple(sorted(kept)), renames))
+        self._record(statement, KeepImportNames(tuple(sorted(kept)), renames))  # its names were held one by one
         return as_asked
 
 

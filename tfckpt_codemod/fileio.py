@@ -141,6 +141,19 @@ class NeedleReader:
         return bytes(self._buffer[:size])
 
 
+def write_reason(path: str | os.PathLike[str], old: bytes, new: bytes) -> str | None:
+    """`write_if_unchanged`, with its failure as the one line the user reads (None: written)."""
+    try:
+        write_if_unchanged(path, old, new)
+    except FileChangedError:
+        return "changed on disk during the run; not overwritten"
+    except RefusedWriteError as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot write: {error.strerror or error}; the file is unchanged"
+    return None
+
+
 def write_if_unchanged(path: str | os.PathLike[str], old: bytes, new: bytes) -> None:
     """Atomically replace `path` with `new`, provided it still holds `old`; keep its owner, group, permission bits
     and extended attributes, or raise RefusedWriteError and leave it alone."""

@@ -322,16 +322,9 @@ class Review:
             self._print_reason(f"{note.code} {note.message}")
 
     def _print_diff(self, diff: str) -> None:
-        from tfckpt_codemod.report import _STYLES
+        from tfckpt_codemod.report import print_diff
 
-        if not self.console.is_terminal or self.console.no_color:
-            self.out.write(diff)
-            return
-        from rich.text import Text
-
-        for line in diff.splitlines(keepends=True):
-            style = next((s for prefix, s in _STYLES if line.startswith(prefix)), "")
-            self.console.print(Text(line, style=style), end="")
+        print_diff(diff, self.out, self.console)
 
     def _print_reason(self, text: str) -> None:
         if not self.console.is_terminal or self.console.no_color:
@@ -386,18 +379,11 @@ def _text(line: bytes, encoding: str) -> str:
 
 def _write(result: FileResult, data: bytes) -> FileResult:
     """Atomically, and only if the file still holds what the run read; errors as the runner words them."""
-    from tfckpt_codemod.fileio import FileChangedError, RefusedWriteError, write_if_unchanged
+    from tfckpt_codemod.fileio import write_reason
 
     assert result.old is not None
-    try:
-        write_if_unchanged(result.path, result.old, data)
-    except FileChangedError:
-        return replace(result, new=None, error="changed on disk during the run; not overwritten")
-    except RefusedWriteError as error:
-        return replace(result, new=None, error=str(error))
-    except OSError as error:
-        return replace(result, new=None, error=f"cannot write: {error.strerror or error}; the file is unchanged")
-    return replace(result, new=data, written=True)
+    error = write_reason(result.path, result.old, data)
+    return replace(result, new=data, written=True) if error is None else replace(result, new=None, error=error)
 
 
 # -- the run ----------------------------------------------------------------------------------------------------------

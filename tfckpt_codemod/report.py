@@ -62,6 +62,18 @@ def make_console(stream: TextOut, color: str) -> Console:
 _STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
 
 
+def print_diff(diff: str, out: TextOut, console: Console | None) -> None:
+    """A unified diff, each line colored by its kind when `console` is a terminal that wants color, else as is."""
+    if console is None or not console.is_terminal or console.no_color:
+        out.write(diff)
+        return
+    from rich.text import Text
+
+    for line in diff.splitlines(keepends=True):
+        style = next((s for prefix, s in _STYLES if line.startswith(prefix)), "")
+        console.print(Text(line, style=style), end="")
+
+
 @dataclass
 class Reporter:
     """Turns the stream of FileResults into output; keeps counts, never the files' contents."""
@@ -237,15 +249,7 @@ class Reporter:
         self.report.flush()
 
     def _print_diff(self, diff: str) -> None:
-        console = self._console() if self._may_color() else None
-        if console is None or not console.is_terminal or console.no_color:
-            self.out.write(diff)
-            return
-        from rich.text import Text
-
-        for line in diff.splitlines(keepends=True):
-            style = next((s for prefix, s in _STYLES if line.startswith(prefix)), "")
-            console.print(Text(line, style=style), end="")
+        print_diff(diff, self.out, self._console() if self._may_color() else None)
 
     def _github(self, result: FileResult) -> None:
         path = _github_file(result.path.replace(os.sep, "/"))

@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING
 from tfckpt_codemod.discovery import Discovered
 from tfckpt_codemod.engine import REQUIRED_TEXT, could_apply, migrate_source
 from tfckpt_codemod.facts import collect_facts, combine_facts, for_file
-from tfckpt_codemod.fileio import (FileChangedError, NeedleReader, NotRegularFileError, RefusedWriteError,
-                                   check_regular, write_if_unchanged)
+from tfckpt_codemod.fileio import NeedleReader, NotRegularFileError, check_regular, write_reason
 from tfckpt_codemod.limits import DEFAULT_MAX_FILE_SIZE, size_error
 from tfckpt_codemod.types import FileResult
 
@@ -387,12 +386,5 @@ def _finish(slot: _Slot, options: RunOptions, pool: _Pool | None = None,
     if not options.write or not result.changed or result.error is not None:
         return result
     assert result.old is not None and result.new is not None
-    try:
-        write_if_unchanged(result.path, result.old, result.new)
-    except FileChangedError:
-        return replace(result, error="changed on disk during the run; not overwritten")
-    except RefusedWriteError as error:
-        return replace(result, error=str(error))
-    except OSError as error:
-        return replace(result, error=f"cannot write: {error.strerror or error}; the file is unchanged")
-    return replace(result, written=True)
+    error = write_reason(result.path, result.old, result.new)
+    return replace(result, written=True) if error is None else replace(result, error=error)

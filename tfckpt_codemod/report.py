@@ -334,9 +334,8 @@ class Reporter:
         from tfckpt_codemod.transforms import known_codes
 
         names = known_codes()
-        rows = [{"code": code, "name": names[code].name if code in names else "", "kind": kind, "count": n}
-                for (code, kind), n in counts.items()]
-        return sorted(rows, key=lambda row: (-int(str(row["count"])), str(row["code"]), str(row["kind"])))
+        return [{"code": code, "name": names[code].name if code in names else "", "kind": kind, "count": n}
+                for (code, kind), n in sorted(counts.items(), key=lambda item: (-item[1], *item[0]))]
 
     def _print_statistics(self) -> None:
         for row in self._statistics_rows():
@@ -345,10 +344,10 @@ class Reporter:
 
     def _print_fixes(self) -> None:
         """ruff's --show-fixes: each changed file with how many rewrites each rule made in it."""
-        verb = "Fixed" if self.mode == "write" else "Would fix"
-        total = sum(sum(fixes.values()) for _path, fixes in self._fixes)
         if not self._fixes:
             return
+        verb = "Fixed" if self.mode == "write" else "Would fix"
+        total = sum(sum(fixes.values()) for _path, fixes in self._fixes)
         self.out.write(f"{verb} {total} issue{'s' if total != 1 else ''}:\n")
         from tfckpt_codemod.transforms import known_codes
 

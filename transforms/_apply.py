@@ -163,30 +163,34 @@ def _ast_key(node: ast.AST) -> tuple[str, str]:
 
 def _cst_dotted(node: cst.CSTNode) -> str | None:
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if type(node) is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))
 
 
+# Exact types, not isinstance: LibCST's node classes derive from an ABC, whose isinstance check costs ten times a
+# type comparison, and this runs on every node of every edited statement. The parser builds these classes only.
+_KEYED_BY_KIND = frozenset({cst.Import, cst.ImportFrom, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr, cst.If,
+                            cst.For, cst.While, cst.With, cst.Try, cst.Return, cst.Del, cst.Raise})
+
+
 def _cst_key(node: cst.CSTNode) -> tuple[str, str] | None:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return None if node.value in _NO_NAMES else ("Name", node.value)
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return ("Attribute", _cst_dotted(node) or "~" + node.attr.value)
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         func = node.func
         name = _cst_dotted(func)
-        return ("Call", name if name is not None else "~" + func.attr.value if isinstance(func, cst.Attribute)
+        return ("Call", name if name is not None else "~" + func.attr.value if type(func) is cst.Attribute
                 else "~")
-    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+    if type(node) is cst.FunctionDef or type(node) is cst.ClassDef:
         return (type(node).__name__, node.name.value)
-    if isinstance(node, (cst.Import, cst.ImportFrom, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr)):
-        return (type(node).__name__, "")
-    if isinstance(node, (cst.If, cst.For, cst.While, cst.With, cst.Try, cst.Return, cst.Del, cst.Raise)):
+    if type(node) in _KEYED_BY_KIND:
         return (type(node).__name__, "")
     return None
 
@@ -202,7 +206,7 @@ _SKIP: dict[type, frozenset[str]] = {
 for _name in ("TypeVar", "TypeVarTuple", "ParamSpec"):
     if hasattr(cst, _name):
         _SKIP[getattr(cst, _name)] = frozenset({"name"})
-_LEAVES = (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal)
+_LEAVES = frozenset({cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal})
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _NOT_CHILDREN = ("whitespace", "comma", "lpar", "rpar", "semicolon", "colon", "operator", "equal", "leading_lines",
                  "lines_after_decorators", "newline", "header", "footer", "lbracket", "rbracket", "lbrace", "rbrace",
@@ -219,6 +223,16 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 def _cst_buckets(roots: Iterable[cst.CSTNode], wanted: set[tuple[str, str]],
                  parents: dict[int, cst.CSTNode]) -> dict[tuple[str, str], list[cst.CSTNode]]:
     buckets: dict[tuple[str, str], list[cst.CSTNode]] = defaultdict(list)
@@ -230,15 +244,16 @@ def _cst_buckets(roots: Iterable[cst.CSTNode], wanted: set[tuple[str, str]],
         key = _cst_key(node)
         if key is not None and key in wanted:
             buckets[key].append(node)
-        if isinstance(node, _LEAVES):
+        kind = type(node)
+        if kind in _LEAVES:
             continue
         children: list[cst.CSTNode] = []
-        for name in _child_fields(type(node)):
+        for name in _child_fields(kind):
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            if type(value) is tuple or type(value) is list:
+                children.extend(item for item in value if _is_node(type(item)))
+            elif _is_node(type(value)):
                 children.append(value)
-            elif isinstance(value, (tuple, list)):
-                children.extend(item for item in value if isinstance(item, cst.CSTNode))
         stack.extend((child, node) for child in reversed(children))
     return buckets
 

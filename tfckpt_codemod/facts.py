@@ -108,10 +108,10 @@ class _Mapper(Protocol):
 def collect_facts(paths: Sequence[str], codes: tuple[str, ...], pool: _Mapper | None,
                   limit: int = DEFAULT_MAX_FILE_SIZE) -> Collected:
     """Files above `limit` (the size the migration refuses) contribute nothing."""
-    from concurrent.futures.process import BrokenProcessPool
-
     results: Iterable[dict[str, Any]] | None = None
     if pool is not None:
+        from concurrent.futures.process import BrokenProcessPool  # a -j 1 run never loads the pool's modules
+
         try:
             results = list(pool.map(_collect_file, paths, [codes] * len(paths), [limit] * len(paths), chunksize=16))
         except BrokenProcessPool:  # CPython's ast does not crash a worker; whatever did, the facts come from here

@@ -60,8 +60,8 @@ def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: Mapping[st
     from tfckpt_codemod.transforms import load_rules
 
     try:
-        return migrate_source(data, path, rules=load_rules(codes), project=project,
-                              checkpoints=_WORKER_CHECKPOINTS if checkpoints is None else checkpoints, ignore=ignore)
+        result = migrate_source(data, path, rules=load_rules(codes), project=project,
+                                checkpoints=_WORKER_CHECKPOINTS if checkpoints is None else checkpoints, ignore=ignore)
     except RecursionError:
         return FileResult(path=path, old=data, error="too deeply nested for the parser; not migrated")
     except MemoryError:
@@ -69,6 +69,24 @@ def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: Mapping[st
     except Exception as error:  # a bug of ours must not cost the user the rest of the run
         return FileResult(path=path, old=data, error=f"internal error ({type(error).__name__}: {error}); "
                           "not migrated, please report it")
+    if result.parsed and "libcst" in sys.modules:
+        _freeze_loaded()
+    return result
+
+
+_FROZEN = False
+
+
+def _freeze_loaded() -> None:
+    """Once a file was parsed and edited, the parsers and the rules are loaded and live as long as the process:
+    moved out of the garbage collector's reach, they are no longer scanned by every full collection, which the
+    nodes each file allocates trigger (3% of a small file's instructions)."""
+    global _FROZEN
+    if not _FROZEN:
+        import gc
+
+        gc.freeze()
+        _FROZEN = True
 
 
 def _read(item: Discovered, reader: NeedleReader) -> tuple[bytes | None, str | None]:

@@ -8,6 +8,7 @@ rule loads CPython's `ast`, not libcst: choosing rules and prefiltering files ne
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
@@ -47,8 +48,10 @@ PASSES_REGISTRY: tuple[Entry, ...] = (
     Entry("remaining_contrib:RemainingContrib", "TFC900"),
 )
 _ENTRIES = (*RULES_REGISTRY, *PASSES_REGISTRY)
+_PASS_CODES = frozenset(entry.code for entry in PASSES_REGISTRY)
 
 
+@functools.cache
 def _load(entry: Entry) -> type[Rule]:
     module, name = entry.target.split(":")
     return getattr(importlib.import_module(f"{__name__}.{module}"), name)  # type: ignore[no-any-return]
@@ -60,7 +63,7 @@ def all_rules() -> tuple[type[Rule], ...]:
 
 
 def is_pass(rule: type[Rule]) -> bool:
-    return any(entry.code == rule.CODE for entry in PASSES_REGISTRY)
+    return rule.CODE in _PASS_CODES
 
 
 def reported_codes() -> tuple[str, ...]:
@@ -102,13 +105,22 @@ def unknown_selectors(selectors: Iterable[str]) -> tuple[str, ...]:
 
 def load_rules(codes: Iterable[str] | None = None) -> tuple[type[Rule], ...]:
     """The rules (and passes) with these codes, in the order a migration runs them; imported on first use."""
-    wanted = None if codes is None else set(codes)
-    return tuple(_load(entry) for entry in _ENTRIES if wanted is None or entry.code in wanted)
+    return _rules_for(None if codes is None else frozenset(codes))
 
 
 def triggers(codes: Iterable[str]) -> tuple[tuple[bytes, ...], ...]:
     """The distinct word groups of the given rules: a file is worth parsing if it holds every word of one group."""
-    wanted = set(codes)
+    return _triggers_for(frozenset(codes))
+
+
+# Both are asked once per file with the same few code sets: worked out once per set.
+@functools.cache
+def _rules_for(wanted: frozenset[str] | None) -> tuple[type[Rule], ...]:
+    return tuple(_load(entry) for entry in _ENTRIES if wanted is None or entry.code in wanted)
+
+
+@functools.cache
+def _triggers_for(wanted: frozenset[str]) -> tuple[tuple[bytes, ...], ...]:
     return tuple(dict.fromkeys(words for entry in _ENTRIES if entry.code in wanted for words in entry.triggers))
 
 

@@ -351,3 +351,21 @@ def test_tf_upgrade_v2_converts_every_real_python_file(tmp_path: Path, real_file
     python_files = sum(not f.relative.endswith(".ipynb") for f in files)
     assert f"Converted {python_files} files" in proc.stdout + report
     assert "Failed to parse" not in report
+
+
+def test_a_kept_corpus_is_its_own_project(tmp_path: Path) -> None:
+    """A corpus kept in benchmarks/.corpus/ sits in this checkout's git repository: without a project of its own,
+    every timed run would also read the checkout's files for run-wide facts."""
+    bench = _load_corpus_module("bench")
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "test_saver.py").write_text(
+        "import tensorflow as tf\nckpt = tf.train.Checkpoint(v=v)\nckpt.save('/tmp/c')\n", encoding="utf-8")
+    corpus_dir = checkout / "benchmarks" / ".corpus" / "n4"
+    paths = corpus.generate_corpus(corpus_dir, 4)
+    bench.make_own_project(corpus_dir)
+    proc = run_cli("--check", "--verbose", "-j", "1", str(paths[0]), cwd=checkout)
+    assert proc.returncode == 1, proc.stderr
+    output = proc.stdout + proc.stderr
+    assert "test_saver.py" not in output
+    assert str(paths[0]) in output or paths[0].name in output

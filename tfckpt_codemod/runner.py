@@ -12,6 +12,7 @@ waiting for them; workers ignore Ctrl-C themselves and die with their parent.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections import deque
@@ -74,19 +75,14 @@ def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: Mapping[st
     return result
 
 
-_FROZEN = False
-
-
+@functools.cache  # once per process: freezing again would also freeze what later files leave behind
 def _freeze_loaded() -> None:
     """Once a file was parsed and edited, the parsers and the rules are loaded and live as long as the process:
     moved out of the garbage collector's reach, they are no longer scanned by every full collection, which the
     nodes each file allocates trigger (3% of a small file's instructions)."""
-    global _FROZEN
-    if not _FROZEN:
-        import gc
+    import gc
 
-        gc.freeze()
-        _FROZEN = True
+    gc.freeze()
 
 
 def _read(item: Discovered, reader: NeedleReader) -> tuple[bytes | None, str | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import signal
@@ -96,7 +97,7 @@ _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP
 
 def _run_in_process(argv: list[str], cwd: Path | str | None, stdin: bytes | None, env: Mapping[str, str],
                     text: bool) -> CompletedProcess:  # type: ignore[type-arg]
-    from tfckpt_codemod import cli, entry
+    from tfckpt_codemod import cli, collection, entry
 
     out, err = io.BytesIO(), io.BytesIO()
     # As a child with pipes has them (CLI_ENV has no locale: UTF-8 mode): stdout block-buffered, stderr by line.
@@ -108,6 +109,7 @@ def _run_in_process(argv: list[str], cwd: Path | str | None, stdin: bytes | None
     saved_main = sys.modules.get("__main__")
     saved_handlers = {signum: signal.getsignal(signum) for signum in _SIGNALS}
     saved_limit = sys.getrecursionlimit()
+    saved_collecting = gc.isenabled()
     code = 0
     try:
         os.environ.clear()
@@ -146,6 +148,12 @@ def _run_in_process(argv: list[str], cwd: Path | str | None, stdin: bytes | None
                 signal.signal(signum, handler)
         sys.setrecursionlimit(saved_limit)
         cli._STDIN_ECHO = None
+        # The entry point pauses the garbage collector for start-up and freezes what start-up made
+        # (collection.py); a process of its own ends after one run, this one goes on to the next test.
+        collection.resume()
+        gc.unfreeze()
+        if not saved_collecting:
+            gc.disable()
     stdout, stderr = out.getvalue(), err.getvalue()
     if text:
         return CompletedProcess(["tfckpt-migrate", *argv], code, _decoded(stdout), _decoded(stderr))

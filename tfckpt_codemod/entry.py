@@ -11,6 +11,9 @@ def main() -> None:
 
         sys.stdout.write(f"tfckpt-migrate {__version__}\n")
         return
+    from tfckpt_codemod.collection import pause_for_start_up
+
+    pause_for_start_up()  # until the runner starts on the files (collection.py)
     from tfckpt_codemod.cli import main as cli_main
 
     cli_main()

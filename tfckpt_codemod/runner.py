@@ -12,7 +12,6 @@ waiting for them; workers ignore Ctrl-C themselves and die with their parent.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections import deque
@@ -20,6 +19,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from tfckpt_codemod.collection import freeze_loaded, resume
 from tfckpt_codemod.discovery import Discovered
 from tfckpt_codemod.engine import REQUIRED_TEXT, could_apply, migrate_source
 from tfckpt_codemod.facts import collect_facts, combine_facts, for_file
@@ -71,18 +71,8 @@ def _migrate(path: str, data: bytes, codes: tuple[str, ...], project: Mapping[st
         return FileResult(path=path, old=data, error=f"internal error ({type(error).__name__}: {error}); "
                           "not migrated, please report it")
     if result.parsed and "libcst" in sys.modules:
-        _freeze_loaded()
+        freeze_loaded()
     return result
-
-
-@functools.cache  # once per process: freezing again would also freeze what later files leave behind
-def _freeze_loaded() -> None:
-    """Once a file was parsed and edited, the parsers and the rules are loaded and live as long as the process:
-    moved out of the garbage collector's reach, they are no longer scanned by every full collection, which the
-    nodes each file allocates trigger (3% of a small file's instructions)."""
-    import gc
-
-    gc.freeze()
 
 
 def _read(item: Discovered, reader: NeedleReader) -> tuple[bytes | None, str | None]:
@@ -272,6 +262,7 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
     """
     from tfckpt_codemod.transforms import load_rules, triggers as rule_triggers
 
+    resume()  # the console script paused the garbage collector for start-up (collection.py)
     triggers = rule_triggers(options.codes)
 
     candidates = 0

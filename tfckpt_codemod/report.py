@@ -111,6 +111,8 @@ class Reporter:
     def file(self, result: FileResult) -> None:
         self.seen += 1
         self.parsed += result.parsed
+        if result.new is None and not result.findings and result.error is None and not result.cell_errors:
+            return  # nothing to count or show: most files of most trees (a third of a no-contrib run's reporting)
         self.errors += len(error_lines(result))
         if result.changed:
             self.changed += 1

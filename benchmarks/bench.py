@@ -53,6 +53,7 @@ TARGET_NO_CONTRIB_VS_GREP = 5.0
 TARGET_GROWTH_TIME = 4.4
 TARGET_GROWTH_MEMORY = 1.2
 GROWTH_FACTOR = 4
+NO_CONTRIB_ROUNDS = 11  # paired grep/tool rounds for each no-contrib row (at least --repeat)
 
 # Runs a command, samples the RSS of its whole process tree from /proc, and
 # reports RUSAGE_CHILDREN as well.  It runs in its own process so that
@@ -250,6 +251,33 @@ def time_in_process(work: Callable[[], object], repeat: int) -> Timing:
     return Timing(seconds, cpu_seconds=cpu)
 
 
+def merged(timings: Sequence[Timing]) -> Timing:
+    """One Timing of several runs of the same command."""
+    notes = [t.note for t in timings if t.note]
+    return Timing([s for t in timings for s in t.seconds], timings[-1].returncode if timings else None,
+                  notes[0] if notes else "", [c for t in timings for c in t.cpu_seconds])
+
+
+def interleaved(measures: dict[str, Callable[[], Timing]], rounds: int) -> dict[str, Timing]:
+    """Each measure once per round, round after round, each call timing one run.
+
+    The two sides of a ratio are then timed seconds apart instead of minutes: on a shared host whose speed wanders
+    by half between minutes (benchmarks/README.md, 2026-12-07), back-to-back runs move together, and the median of
+    the per-round ratios reads the tool, where a ratio of two medians taken minutes apart reads the host.
+    """
+    runs: dict[str, list[Timing]] = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            runs[name].append(measure())
+    return {name: merged(timings) for name, timings in runs.items()}
+
+
+def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float | None:
+    """The median of round-by-round ratios (see `interleaved`)."""
+    ratios = [n / d for n, d in zip(numerators, denominators, strict=True) if d > 0]
+    return statistics.median(ratios) if ratios else None
+
+
 def parse_all_libcst(paths: Sequence[Path]) -> Callable[[], object]:
     """Read + parse every file; a notebook's code cells are joined into one module first (as the tool does)."""
     import libcst
@@ -366,10 +394,9 @@ def bench_contrib_heavy(
         f" incl. {notebooks} .ipynb" if notebooks else "", _size(sum(p.stat().st_size for p in paths)))
     figures: dict[str, float | None] = {}
 
-    progress("timing in-process libcst.parse_module and ast.parse loops")
-    libcst_timing = time_in_process(parse_all_libcst(paths), args.repeat)
+    progress("timing the in-process ast.parse loop")
+    parse_libcst = parse_all_libcst(paths)
     ast_timing = time_in_process(parse_all_ast(paths), args.repeat)
-    figures["libcst_parse"] = libcst_timing.median
     figures["ast_parse"] = ast_timing.median
 
     tf_cmd = None if args.skip_tf else tf_upgrade_command()
@@ -401,15 +428,27 @@ def bench_contrib_heavy(
 
     empty = work / "empty"
     empty.mkdir(exist_ok=True)
-    j1 = jn = empty_j1 = None
+    one_file = one_file_project(corpus_dir, paths[0], work / f"{label}_one_file")
+    j1 = jn = empty_j1 = one_j1 = None
     if tool:
-        j1_t = time_command([*tool, "--check", "-j", "1", str(corpus_dir)], args.repeat)
+        # The parse loop, the -j 1 run and the two start-up runs its per-file cost is taken from, round by round.
+        timed = interleaved({
+            "parse": lambda: time_in_process(parse_libcst, 1),
+            "j1": lambda: time_command([*tool, "--check", "-j", "1", str(corpus_dir)], 1),
+            "one": lambda: time_command([*tool, "--check", "-j", "1", str(one_file)], 1),
+            "empty": lambda: time_command([*tool, "--check", "-j", "1", str(empty)], 1, ok_codes=(0,)),
+        }, max(args.repeat, 3))
+        libcst_timing, j1_t, one_t, empty_t = timed["parse"], timed["j1"], timed["one"], timed["empty"]
         jn_t = time_command([*tool, "--check", "-j", str(CORES), str(corpus_dir)], args.repeat)
-        empty_t = time_command([*tool, "--check", "-j", "1", str(empty)], max(args.repeat, 5))
-        j1, jn, empty_j1 = j1_t.median, jn_t.median, empty_t.median
+        j1, jn, empty_j1, one_j1 = j1_t.median, jn_t.median, empty_t.median, one_t.median
         report.raw[label + "_contrib_j1"] = asdict(j1_t)
         report.raw[label + "_contrib_jn"] = asdict(jn_t)
         report.raw[label + "_empty_j1"] = asdict(empty_t)
+        report.raw[label + "_one_file_j1"] = asdict(one_t)
+    else:
+        libcst_timing = time_in_process(parse_libcst, args.repeat)
+    figures["libcst_parse"] = libcst_timing.median
+    if tool:
         speedup_1 = _ratio(figures["tf_upgrade_v2"], j1)
         speedup_n = _ratio(figures["tf_upgrade_v2"], jn)
         report.add(Row(section, "tfckpt-migrate --check -j 1", j1, "tf_upgrade_v2 / this", speedup_1,
@@ -422,16 +461,29 @@ def bench_contrib_heavy(
                        None if speedup_n is None else speedup_n >= TARGET_JN_VS_TF_UPGRADE,
                        "exit {}{}".format(jn_t.returncode, "; " + jn_t.note if jn_t.note else ""),
                        cpu_seconds=jn_t.cpu_median))
-        per_file = j1 - empty_j1
-        ratio = _ratio(per_file, libcst_timing.median)
-        report.add(Row(section, "tool per-file cost (-j 1 minus empty-dir run)", per_file, "this / libcst parse", ratio,
-                       f"<= {TARGET_PER_FILE_VS_PARSE}x",
-                       None if ratio is None else ratio <= TARGET_PER_FILE_VS_PARSE,
-                       f"{1000 * per_file / len(paths):.2f} ms/file",
-                       cpu_seconds=_difference(j1_t.cpu_median, empty_t.cpu_median)))
+        # Per-file cost: what each file adds once the process has started and loaded LibCST and the rules, the
+        # same one-off set-up the parse loop's warm-up parse keeps out of the floor. A one-file run pays it; the
+        # other N - 1 files are the difference, scaled to N to compare with the loop over all N.
+        n = len(paths)
+        scale = n / (n - 1) if n > 1 else 1.0
+        per_round = [scale * (a - b) for a, b in zip(j1_t.seconds, one_t.seconds, strict=True)]
+        per_file = scale * (j1 - one_j1)
+        ratio = paired_ratio(per_round, libcst_timing.seconds)
+        from_empty = paired_ratio([a - b for a, b in zip(j1_t.seconds, empty_t.seconds, strict=True)],
+                                  libcst_timing.seconds)
+        cpu_one = _difference(j1_t.cpu_median, one_t.cpu_median)
+        note = f"{1000 * per_file / n:.2f} ms/file; median of {len(per_round)} paired rounds"
+        if from_empty is not None:
+            note += f"; minus the empty-dir run instead: {from_empty:.2f}x"
+        report.add(Row(section, "tool per-file cost (-j 1 minus one-file run, x N/(N-1))", per_file,
+                       "this / libcst parse", ratio, f"<= {TARGET_PER_FILE_VS_PARSE}x",
+                       None if ratio is None else ratio <= TARGET_PER_FILE_VS_PARSE, note,
+                       cpu_seconds=None if cpu_one is None else scale * cpu_one))
+        report.add(Row(section, "start-up with LibCST and the rules loaded (-j 1, one file)", one_j1,
+                       note=f"empty directory: {1000 * empty_j1:.0f} ms", cpu_seconds=one_t.cpu_median))
     else:
         report.add(Row(section, "tfckpt-migrate", None, note="tool not runnable; see --tool"))
-    figures.update(j1=j1, jn=jn, empty_j1=empty_j1)
+    figures.update(j1=j1, jn=jn, empty_j1=empty_j1, one_j1=one_j1)
 
     report.add(Row(section, "libcst.parse_module loop (in-process, floor)", libcst_timing.median,
                    note=f"{1000 * libcst_timing.median / len(paths):.2f} ms/file",
@@ -451,13 +503,19 @@ def bench_no_contrib(report: Report, tool: list[str] | None, label: str, paths: 
     section = f"2 no contrib: {label} ({count_py(paths)} .py files)"
     # Untimed pass so that neither contender is the one that warms the page cache.
     subprocess.run(["grep", "-rl", "--include=*.py", "contrib", *paths], stdout=subprocess.DEVNULL)
-    grep = time_command(["grep", "-rl", "--include=*.py", "contrib", *paths], repeat)
+    grep_argv = ["grep", "-rl", "--include=*.py", "contrib", *paths]
+    rounds = max(repeat, NO_CONTRIB_ROUNDS)  # a fraction of a second each: enough rounds for a steady median
+    if tool:
+        timed = interleaved({"grep": lambda: time_command(grep_argv, 1),
+                             "tool": lambda: time_command([*tool, "--check", *paths], 1, ok_codes=(0, 1, 2))}, rounds)
+        grep, run = timed["grep"], timed["tool"]
+    else:
+        grep = time_command(grep_argv, rounds)
     report.raw["grep_" + label] = asdict(grep)
     if tool:
-        run = time_command([*tool, "--check", *paths], repeat, ok_codes=(0, 1, 2))
         report.raw["tool_" + label] = asdict(run)
-        ratio = _ratio(run.median, grep.median)
-        note = f"exit {run.returncode}; {parsed_count(tool, paths)}"
+        ratio = paired_ratio(run.seconds, grep.seconds)
+        note = f"exit {run.returncode}; {parsed_count(tool, paths)}; median of {rounds} paired rounds"
         report.add(Row(section, "tfckpt-migrate --check", run.median, "this / grep", ratio,
                        f"<= {TARGET_NO_CONTRIB_VS_GREP}x",
                        None if ratio is None else ratio <= TARGET_NO_CONTRIB_VS_GREP, note,
@@ -886,6 +944,18 @@ def prepare_corpus(label: str, args: argparse.Namespace, work: Path) -> tuple[Pa
         paths = module.generate_corpus(corpus_dir, n_files)
     make_own_project(corpus_dir)
     return corpus_dir, paths
+
+
+def one_file_project(corpus_dir: Path, first: Path, target: Path) -> Path:
+    """A project holding only the corpus's first file, at the same relative path: the run on it pays every one-off
+    cost of a run on the whole corpus (the interpreter, typer, LibCST and the rules loaded, the first parse)."""
+    if target.exists():
+        shutil.rmtree(target)
+    copy = target / first.relative_to(corpus_dir)
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(first, copy)
+    make_own_project(target)
+    return target
 
 
 def make_own_project(corpus_dir: Path) -> None:

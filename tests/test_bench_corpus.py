@@ -369,3 +369,34 @@ def test_a_kept_corpus_is_its_own_project(tmp_path: Path) -> None:
     output = proc.stdout + proc.stderr
     assert "test_saver.py" not in output
     assert str(paths[0]) in output or paths[0].name in output
+
+
+def test_paired_measures_alternate_round_by_round() -> None:
+    """Both sides of a ratio are timed in the same round, seconds apart, and each round's ratio counts once."""
+    bench = _load_corpus_module("bench")
+    calls: list[str] = []
+
+    def measure(name: str, seconds: list[float]):  # type: ignore[no-untyped-def]
+        def one() -> object:
+            calls.append(name)
+            return bench.Timing([seconds.pop(0)], 0, cpu_seconds=[0.0])
+        return one
+
+    timed = bench.interleaved({"tool": measure("tool", [5.0, 2.0, 9.0]), "floor": measure("floor", [1.0, 1.0, 3.0])}, 3)
+    assert calls == ["tool", "floor"] * 3
+    assert timed["tool"].seconds == [5.0, 2.0, 9.0] and timed["floor"].seconds == [1.0, 1.0, 3.0]
+    # Round ratios 5, 2 and 3: their median, where the ratio of the medians (5 / 1) reads the slow rounds.
+    assert bench.paired_ratio(timed["tool"].seconds, timed["floor"].seconds) == 3.0
+
+
+def test_the_one_file_project_holds_the_first_file_only(tmp_path: Path) -> None:
+    """The start-up run the per-file cost is taken from pays what a corpus run pays once: a file to parse and edit."""
+    bench = _load_corpus_module("bench")
+    paths = corpus.generate_corpus(tmp_path / "corpus", 150)
+    one = bench.one_file_project(tmp_path / "corpus", paths[0], tmp_path / "one")
+    files = sorted(p.relative_to(one) for p in one.rglob("*.py"))
+    assert files == [paths[0].relative_to(tmp_path / "corpus")]
+    assert (one / files[0]).read_bytes() == paths[0].read_bytes()
+    assert (one / "pyproject.toml").read_text(encoding="utf-8") == bench.PROJECT_FILE
+    proc = run_cli("--check", "-j", "1", str(one))
+    assert proc.returncode == 1, proc.stderr  # it has work to do, as every file of the corpus has

@@ -1452,3 +1452,28 @@ def test_notebook_with_a_lone_surrogate_is_one_proper_error(tmp_path: Path) -> N
     assert "surrogate" in line and "internal error" not in line
     assert notebook.read_bytes() == before
     assert_good_migrated(good)
+
+
+CONTRIB_SCRIPT = "import tensorflow as tf\nckpt = tf.contrib.checkpoint.Checkpoint(model=model)\n"
+
+
+def test_a_migration_that_cpythons_compiler_would_refuse_is_not_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last check compiles the new file to bytecode: `return` outside a function parses, and fails there."""
+    from tfckpt_codemod.engine import migrate_source
+    from tfckpt_codemod.transforms._pipeline import Migration
+
+    broken = CONTRIB_SCRIPT.replace("ckpt = ", "return ").encode()
+    monkeypatch.setattr(Migration, "bytes", lambda self, encoding: broken)
+    result = migrate_source(CONTRIB_SCRIPT.encode(), "train.py")
+    assert result.new is None
+    assert result.error is not None and "'return' outside function" in result.error
+
+
+def test_a_file_the_compiler_refused_already_is_still_migrated() -> None:
+    """A notebook cell's top-level `await` (IPython runs it) or a snippet: the migration did not break it."""
+    from tfckpt_codemod.engine import migrate_source
+
+    source = CONTRIB_SCRIPT + "await ckpt.save_async(prefix)\n"
+    result = migrate_source(source.encode(), "snippet.py")
+    assert result.error is None, result.error
+    assert result.new is not None and b"tf.train.Checkpoint(model=model)" in result.new

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import run_cli
-from tfckpt_codemod import collection, discovery, runner
+from tfckpt_codemod import collection, discovery, engine, runner
 
 CONTRIB = "import tensorflow as tf\nckpt = tf.contrib.checkpoint.Checkpoint(model=model)\n"
 
@@ -34,6 +34,20 @@ def test_start_up_runs_without_the_collector_and_files_with_it(tmp_path: Path,
     assert proc.returncode == 1, proc.stderr
     assert seen == {"discovery": False, "migration": True}
     assert gc.isenabled()  # and the test process collects again after the run
+
+
+def test_a_file_read_from_stdin_is_migrated_with_the_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+    migrate_source = engine.migrate_source
+
+    def spy_migrate(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.isenabled())
+        return migrate_source(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "migrate_source", spy_migrate)
+    proc = run_cli("--diff", "-", stdin=CONTRIB.encode())
+    assert "tf.train.Checkpoint" in proc.stdout, proc.stderr
+    assert seen == [True]
 
 
 def test_a_collector_its_caller_turned_off_stays_off() -> None:

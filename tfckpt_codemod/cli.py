@@ -399,12 +399,14 @@ def _exit_code(run: "Invocation", errors: int, work_left: int) -> int:
 
 def _run_stdin(name: str, run: "Invocation", report: "ReportFile | None", err: TextOut) -> int:
     """With --write, stdout is the file: it gets the new source, or the input unchanged when anything fails."""
+    from tfckpt_codemod.collection import resume
     from tfckpt_codemod.engine import could_apply, migrate_source
     from tfckpt_codemod.limits import size_error
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.transforms import load_rules, triggers
     from tfckpt_codemod.types import FileResult
 
+    resume()  # start-up is over: the file is migrated with the garbage collector on, as the runner's files are
     if _STDIN_ECHO is not None:
         _STDIN_ECHO.reading = True  # from here on, an interrupted read is not retried by the fallback
     data = sys.stdin.buffer.read()

@@ -1,11 +1,12 @@
 """When the garbage collector runs.
 
 Start-up and the first migrated file allocate objects that live as long as the process: typer's command and the
-options, then LibCST's parser and the rules. Collections while they are made find nothing to free (3% of the
-instructions of a run over a tree that needs nothing), and every later full collection, which the nodes of each
-parsed file trigger, scans them again (3% of a small file's). So the console script pauses the collector until the
-runner starts on the files, and what is loaded by then, and again after the first parsed file, is frozen out of its
-reach (`gc.freeze`, the pattern the `gc` documentation gives for long-lived start-up state).
+options, then LibCST's parser and the rules. Collections while they are made find nothing to free (11% of the
+instructions of a run on an empty directory, 7% of one over the stdlib, which needs nothing), and every later full
+collection, which the nodes of each parsed file trigger, scans them again (3% of a small file's). So the console
+script pauses the collector until the runner starts on the files, and what is loaded by then, and again after the
+first parsed file, is frozen out of its reach (`gc.freeze`, the pattern the `gc` documentation gives for
+long-lived start-up state).
 """
 
 from __future__ import annotations

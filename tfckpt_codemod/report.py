@@ -112,7 +112,7 @@ class Reporter:
         self.seen += 1
         self.parsed += result.parsed
         if result.new is None and not result.findings and result.error is None and not result.cell_errors:
-            return  # nothing to count or show: most files of most trees (a third of a no-contrib run's reporting)
+            return  # nothing to count or show: most files of most trees (5% of a run over the stdlib's 1,791)
         self.errors += len(error_lines(result))
         if result.changed:
             self.changed += 1

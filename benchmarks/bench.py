@@ -428,27 +428,26 @@ def bench_contrib_heavy(
 
     empty = work / "empty"
     empty.mkdir(exist_ok=True)
-    one_file = one_file_project(corpus_dir, paths[0], work / f"{label}_one_file")
     j1 = jn = empty_j1 = one_j1 = None
+    # The parse loop, the -j 1 run and the two start-up runs its per-file cost is taken from, round by round.
+    measures = {"parse": lambda: time_in_process(parse_libcst, 1)}
     if tool:
-        # The parse loop, the -j 1 run and the two start-up runs its per-file cost is taken from, round by round.
-        timed = interleaved({
-            "parse": lambda: time_in_process(parse_libcst, 1),
-            "j1": lambda: time_command([*tool, "--check", "-j", "1", str(corpus_dir)], 1),
-            "one": lambda: time_command([*tool, "--check", "-j", "1", str(one_file)], 1),
-            "empty": lambda: time_command([*tool, "--check", "-j", "1", str(empty)], 1, ok_codes=(0,)),
-        }, max(args.repeat, 3))
-        libcst_timing, j1_t, one_t, empty_t = timed["parse"], timed["j1"], timed["one"], timed["empty"]
+        one_file = one_file_project(corpus_dir, paths[0], work / f"{label}_one_file")
+        measures.update(
+            j1=lambda: time_command([*tool, "--check", "-j", "1", str(corpus_dir)], 1),
+            one=lambda: time_command([*tool, "--check", "-j", "1", str(one_file)], 1),
+            empty=lambda: time_command([*tool, "--check", "-j", "1", str(empty)], 1, ok_codes=(0,)))
+    timed = interleaved(measures, max(args.repeat, 3))
+    libcst_timing = timed["parse"]
+    figures["libcst_parse"] = libcst_timing.median
+    if tool:
+        j1_t, one_t, empty_t = timed["j1"], timed["one"], timed["empty"]
         jn_t = time_command([*tool, "--check", "-j", str(CORES), str(corpus_dir)], args.repeat)
         j1, jn, empty_j1, one_j1 = j1_t.median, jn_t.median, empty_t.median, one_t.median
         report.raw[label + "_contrib_j1"] = asdict(j1_t)
         report.raw[label + "_contrib_jn"] = asdict(jn_t)
         report.raw[label + "_empty_j1"] = asdict(empty_t)
         report.raw[label + "_one_file_j1"] = asdict(one_t)
-    else:
-        libcst_timing = time_in_process(parse_libcst, args.repeat)
-    figures["libcst_parse"] = libcst_timing.median
-    if tool:
         speedup_1 = _ratio(figures["tf_upgrade_v2"], j1)
         speedup_n = _ratio(figures["tf_upgrade_v2"], jn)
         report.add(Row(section, "tfckpt-migrate --check -j 1", j1, "tf_upgrade_v2 / this", speedup_1,
@@ -501,9 +500,9 @@ def bench_contrib_heavy(
 
 def bench_no_contrib(report: Report, tool: list[str] | None, label: str, paths: list[str], repeat: int) -> None:
     section = f"2 no contrib: {label} ({count_py(paths)} .py files)"
-    # Untimed pass so that neither contender is the one that warms the page cache.
-    subprocess.run(["grep", "-rl", "--include=*.py", "contrib", *paths], stdout=subprocess.DEVNULL)
     grep_argv = ["grep", "-rl", "--include=*.py", "contrib", *paths]
+    # Untimed pass so that neither contender is the one that warms the page cache.
+    subprocess.run(grep_argv, stdout=subprocess.DEVNULL)
     rounds = max(repeat, NO_CONTRIB_ROUNDS)  # a fraction of a second each: enough rounds for a steady median
     if tool:
         timed = interleaved({"grep": lambda: time_command(grep_argv, 1),

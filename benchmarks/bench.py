@@ -664,7 +664,7 @@ STAGE_RULES: tuple[tuple[str, str], ...] = (
     (r"<frozen importlib|^<built-in method _imp\.", "module imports (start-up and lazy)"),
     # Generated code (`<string>`: the dataclass __init__ of every LibCST node) shares one cProfile entry whose
     # callers are lost, so node construction is counted with the parse, which does nearly all of it.
-    (r"libcst/_parser/|libcst_native|^<string>:", "parse of the edited statements (LibCST)"),
+    (r"libcst/_parser/|libcst_native|^<string>:", "parse of the edited code (LibCST)"),
     (r"libcst/metadata/position_provider\.py|transforms/_positions\.py|_pipeline\.py:_locate$",
      "positions of findings"),
     (r"transforms/_analysis\.py:_recheck_with_scope_provider$|libcst/metadata/", "analysis: LibCST ScopeProvider"),
@@ -852,11 +852,12 @@ STAGE_TIMER_POINTS: tuple[tuple[str, str], ...] = (
     ("tfckpt_codemod.runner:collect_facts", "run-wide fact pass"),
     ("tfckpt_codemod.engine:migrate_source", "engine: decode, CPython pre-parse and final check, notebooks"),
     ("tfckpt_codemod.runner:migrate_source", "engine: decode, CPython pre-parse and final check, notebooks"),
-    ("libcst:parse_module", "parse of the edited statements (LibCST)"),
+    ("libcst:parse_module", "parse of the edited code (LibCST)"),
+    ("libcst:parse_expression", "parse of the edited code (LibCST)"),
     ("tfckpt_codemod.transforms._pipeline:migrate", "rules (planning)"),
     ("tfckpt_codemod.transforms._pipeline:analyze", "analysis: own walk"),
     ("tfckpt_codemod.transforms._pipeline:parse_noqa", "noqa comments"),
-    ("tfckpt_codemod.transforms._apply:_rewrite", "apply: edit and render the edited statements (LibCST)"),
+    ("tfckpt_codemod.transforms._apply:_rewrite", "apply: edit and render the edited code (LibCST)"),
     ("tfckpt_codemod.transforms._apply:splice_bytes", "apply: splice into the original bytes"),
 )
 

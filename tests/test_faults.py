@@ -946,10 +946,13 @@ def test_long_implicit_string_concatenation_is_migrated(tmp_path: Path) -> None:
     assert target.read_bytes() == source.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.Checkpoint")
 
 
+def _chain(operator: str, operands: int) -> bytes:
+    return f" {operator} ".join(["a"] * operands).encode()
+
+
 def _edited_chain(operator: str, operands: int) -> bytes:
-    """The chain inside the statement the migration edits: LibCST has to parse it."""
-    chain = f" {operator} ".join(["a"] * operands).encode()
-    return b"import tensorflow as tf\nckpt = tf.contrib.eager.Checkpoint(model=model, flag=" + chain + b")\n"
+    """The chain inside the call the migration edits (its `session=` goes): LibCST has to parse it."""
+    return CONTRIB_LINE + b"ckpt.save(" + _chain(operator, operands) + b", session=None)\n"
 
 
 @pytest.mark.parametrize("source", [
@@ -967,6 +970,22 @@ def test_nesting_beyond_the_measured_limits_is_one_error(tmp_path: Path, source:
     assert "nested" in error_lines_for(proc.stderr, deep, tmp_path)[0]
     assert deep.read_bytes() == source
     assert_good_migrated(good)
+
+
+@pytest.mark.parametrize("operator, operands", [("+", 2_000), ("and", 110_000)])
+def test_nesting_beside_the_edited_expression_does_not_reach_libcst(tmp_path: Path, operator: str,
+                                                                    operands: int) -> None:
+    """Only the edited expression (here `tf.contrib.eager.Checkpoint`) is parsed by LibCST, so a chain deeper than
+    LibCST can take, in the same statement, does not stop the migration."""
+    source = b"import tensorflow as tf\nckpt = tf.contrib.eager.Checkpoint(model=model, flag=" + _chain(
+        operator, operands) + b")\n"
+    target = tmp_path / "deep.py"
+    target.write_bytes(source)
+
+    proc = run_tool(["--write", "deep.py"], cwd=tmp_path, fresh=True)
+
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_bytes() == source.replace(b"tf.contrib.eager.Checkpoint", b"tf.train.Checkpoint")
 
 
 @pytest.mark.parametrize("source", [

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -223,7 +223,7 @@ def on_deep_thread() -> bool:
     return _DEEP is not None and threading.current_thread() is _DEEP.thread
 
 
-def check_statements(statements: list[ast.stmt]) -> None:
+def check_statements(statements: Sequence[ast.AST]) -> None:
     """Called before LibCST parses `statements` (only the statements a migration edits reach LibCST): raises
     TooDeep for what LibCST needs minutes, gigabytes or a crash for, NeedsDeepStack when they need the deep
     thread and this is not it."""

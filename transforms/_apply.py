@@ -1,10 +1,18 @@
-"""Apply a plan: parse only the statements that hold an edit with LibCST, edit them, splice them into the file.
+"""Apply a plan: parse only the code that holds an edit with LibCST, edit it, splice it into the file.
 
-A file is changed in a handful of statements, and LibCST's parser is the most expensive thing a LibCST tool does, so
-it only sees those statements. Each edited node's *segment* is the innermost group of whole lines that holds it
-and is a complete statement list of its block (`a = 1; b = 2` is one group; `if x: ckpt.restore(p)` lives in its
-`if`). A nested segment is parsed inside `if 1:` so that its indentation and continuation lines stay exactly as
-written. Everything outside the segments is the user's bytes, untouched.
+A file is changed in a handful of places, and LibCST's parser and renderer are the most expensive things a LibCST
+tool does, so they only see those places. Each edited node's *segment* is the innermost group of whole lines that
+holds it and is a complete statement list of its block (`a = 1; b = 2` is one group; `if x: ckpt.restore(p)` lives
+in its `if`). Everything outside the segments is the user's bytes, untouched.
+
+Most edits change an expression and nothing around it (a dotted name, a call's arguments, `.expect_partial()`
+after a call): then only the outermost edited expressions are parsed, with `parse_expression`, from the text
+CPython places them at, and their rendering replaces that text. That is a few names instead of whole statements.
+When an edit needs its statement (a removal, an import, a definition), sits in an f-string, or its text is not an
+expression on its own (`(tfe\n .Checkpoint)` inside its statement's brackets), the whole segment is parsed; a
+nested one inside `if 1:` so that its indentation and continuation lines stay exactly as written. Either way
+LibCST must first render what it parsed back to the exact text: an expression that does not is parsed with its
+statement instead, and a statement that does not leaves the file alone.
 
 Each CPython ast node the plan names is found in the LibCST tree of its segment by kind, name and order: the k-th
 `Call` of `tfe.Checkpoint` among the segment's calls of `tfe.Checkpoint` in one tree is the k-th in the other,
@@ -264,11 +272,10 @@ def _position(node: ast.AST) -> tuple[int, int, int, int]:
     return (line, column, -(node.end_lineno or 0), -(node.end_col_offset or 0))  # type: ignore[attr-defined]
 
 
-def _ast_buckets(statements: Sequence[ast.stmt], wanted: set[tuple[str, str]]
-                 ) -> dict[tuple[str, str], list[ast.AST]]:
+def _ast_buckets(roots: Sequence[ast.AST], wanted: set[tuple[str, str]]) -> dict[tuple[str, str], list[ast.AST]]:
     buckets: dict[tuple[str, str], list[ast.AST]] = defaultdict(list)
-    for statement in statements:
-        for node in ast.walk(statement):
+    for root in roots:
+        for node in ast.walk(root):
             if isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.stmt)):
                 key = _ast_key(node)
                 if key in wanted:
@@ -291,11 +298,12 @@ def _placed_right(context: MigrationContext, node: ast.AST) -> bool:
     return name is not None and text.startswith(name)
 
 
-def _twins(context: MigrationContext, segment: Segment, nodes: list[ast.AST],
+def _twins(context: MigrationContext, segment: Segment, nodes: list[ast.AST], ast_roots: Sequence[ast.AST],
            roots: Sequence[cst.CSTNode], parents: dict[int, cst.CSTNode]) -> dict[int, tuple[cst.CSTNode, ast.AST]]:
-    """id of each LibCST twin -> the twin and the ast node it stands for."""
+    """id of each LibCST twin -> the twin and the ast node it stands for; `ast_roots` and `roots` are the same code
+    in the two trees."""
     wanted = {_ast_key(node) for node in nodes}
-    ast_buckets = _ast_buckets(segment.statements, wanted)
+    ast_buckets = _ast_buckets(ast_roots, wanted)
     cst_buckets = _cst_buckets(roots, wanted, parents)
     twins: dict[int, tuple[cst.CSTNode, ast.AST]] = {}
     for node in nodes:
@@ -369,7 +377,11 @@ def _apply_change(change: Change, node: cst.CSTNode) -> cst.CSTNode | cst.Remova
         assert isinstance(node, cst.FunctionDef)
         return node.with_changes(name=node.name.with_changes(value=change.name))
     if isinstance(change, AppendCall):
-        return cst.Call(func=cst.Attribute(value=node, attr=cst.Name(change.method)), args=[])  # type: ignore[arg-type]
+        # Parentheses around the call go around the whole chain, as when only the call's own text is rewritten.
+        lpar, rpar = getattr(node, "lpar", ()), getattr(node, "rpar", ())
+        inner = node.with_changes(lpar=(), rpar=()) if lpar or rpar else node
+        return cst.Call(func=cst.Attribute(value=inner, attr=cst.Name(change.method)),  # type: ignore[arg-type]
+                        args=[], lpar=lpar, rpar=rpar)
     if isinstance(change, KeepImportNames):
         return _keep_import_names(change, node)
     if not isinstance(node, cst.Call):
@@ -437,9 +449,84 @@ def _line_break(text: str) -> str:
     return match.group() if match else "\n"
 
 
+# Changes confined to the text CPython places an expression at (parentheses around it stay outside and untouched):
+# such an expression can be parsed, edited and rendered on its own and put back in the same place.
+_IN_PLACE = (ReplaceWith, RenameAttribute, AppendCall, RenameKeywords, KeepArguments, InsertArguments, AppendArguments)
+
+
+def _expression_groups(context: MigrationContext, nodes: list[ast.AST]) -> list[tuple[ast.expr, list[ast.AST]]] | None:
+    """Each edited expression that no other edited node holds, with the edited nodes inside it (itself included), in
+    source order; None when an edit needs its whole statement (a removal, an import, a definition) or sits in an
+    f-string (whose inner positions CPython before 3.12 guesses)."""
+    edited = {id(node) for node in nodes}
+    groups: dict[int, tuple[ast.expr, list[ast.AST]]] = {}
+    for node in nodes:
+        if not isinstance(node, ast.expr) or not all(isinstance(change, _IN_PLACE) for change in context.edits[node]):
+            return None
+        outermost: ast.AST = node
+        for ancestor in context.analysis.ancestors(node):
+            if isinstance(ancestor, ast.JoinedStr):
+                return None
+            if id(ancestor) in edited:
+                outermost = ancestor
+        assert isinstance(outermost, ast.expr)
+        groups.setdefault(id(outermost), (outermost, []))[1].append(node)
+    return sorted(groups.values(), key=lambda group: _position(group[0]))
+
+
+@functools.lru_cache(maxsize=4)
+def _renderer(line_break: str) -> cst.Module:
+    """An empty module only for its `code_for_node`, which writes a parsed expression's own line breaks as
+    `line_break`."""
+    return cst.Module(body=[], default_newline=line_break)
+
+
+def _rewrite_in_place(context: MigrationContext, segment: Segment, nodes: list[ast.AST]) -> str | None:
+    """The segment's new text, where LibCST parses, edits and renders only the edited expressions (a few names and
+    calls instead of whole statements); None when that cannot be done exactly and the statements must be parsed."""
+    groups = _expression_groups(context, nodes)
+    if groups is None:
+        return None
+    source = context.source
+    check_statements([expression for expression, _ in groups])  # LibCST's parser and visitors recurse once per level
+    base = source.line_starts[segment.first - 1]
+    text = source.lines(segment.first, segment.last)
+    pieces: list[str] = []
+    position = 0
+    for expression, inner in groups:
+        start = source.offset(expression.lineno, expression.col_offset) - base
+        end = source.offset(expression.end_lineno, expression.end_col_offset) - base  # type: ignore[arg-type]
+        new = _rewrite_expression(context, segment, expression, inner, text[start:end])
+        if new is None:
+            return None
+        pieces += [text[position:start], new]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _rewrite_expression(context: MigrationContext, segment: Segment, expression: ast.expr, nodes: list[ast.AST],
+                        text: str) -> str | None:
+    try:
+        tree = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None  # e.g. it runs over a line break that only its statement's brackets allow
+    renderer = _renderer(_line_break(text))
+    if renderer.code_for_node(tree) != text:
+        return None
+    parents: dict[int, cst.CSTNode] = {}
+    twins = _twins(context, segment, nodes, [expression], [tree], parents)
+    edited = tree.visit(_Apply(context, twins, parents, ()))
+    assert isinstance(edited, cst.CSTNode)  # no change in _IN_PLACE removes a node
+    return renderer.code_for_node(edited)
+
+
 def _rewrite(context: MigrationContext, segment: Segment, nodes: list[ast.AST], keep_pass: bool) -> str:
     """The segment's new text. When every statement of a nested segment goes, LibCST writes `pass` in their place:
     that is kept only where the block would otherwise be empty (`keep_pass`)."""
+    in_place = _rewrite_in_place(context, segment, nodes)
+    if in_place is not None:
+        return in_place
     text = context.source.lines(segment.first, segment.last)
     header = "if 1:" + _line_break(text) if segment.nested else ""
     wrapped = header + text
@@ -459,7 +546,7 @@ def _rewrite(context: MigrationContext, segment: Segment, nodes: list[ast.AST], 
     else:
         roots = module.body
     parents: dict[int, cst.CSTNode] = {}
-    twins = _twins(context, segment, nodes, roots, parents)
+    twins = _twins(context, segment, nodes, segment.statements, roots, parents)
     edited = module.visit(_Apply(context, twins, parents, outer))
     assert isinstance(edited, cst.Module)
     if not segment.nested:

@@ -82,6 +82,16 @@ CASES = [
     ('attribute-over-a-line-break',
      'import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\n\ndef f():\n    return (tfe\n            .Checkpoint(a=1))\n',
      'import tensorflow as tf\n\ndef f():\n    return (tf.train.Checkpoint(a=1))\n'),
+    # A kept argument's comment stays when the argument after it goes; the dropped argument's own comment goes.
+    ('comment-after-a-kept-argument',
+     'import tensorflow as tf\r\nimport tensorflow.contrib.eager as tfe\r\n\r\ndef f():\r\n    root = tfe.Checkpoint(model=m)\r\n    root.save(\r\n        prefix,  # where\r\n        session=None,  # not in TF 2\r\n    )\r\n',
+     'import tensorflow as tf\r\n\r\ndef f():\r\n    root = tf.train.Checkpoint(model=m)\r\n    root.save(\r\n        prefix,  # where\r\n    )\r\n'),
+    ('comment-after-a-kept-argument-no-trailing-comma',
+     'import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\nroot = tfe.Checkpoint(model=m)\nroot.save(prefix,  # where\n          session=None)\n',
+     'import tensorflow as tf\nroot = tf.train.Checkpoint(model=m)\nroot.save(prefix,  # where\n          )\n'),
+    ('comment-line-above-a-dropped-argument',
+     'import tensorflow as tf\nimport tensorflow.contrib.eager as tfe\nroot = tfe.Checkpoint(model=m)\nroot.save(\n    prefix,\n    # TF 1 needed the session\n    session=None,\n)\n',
+     'import tensorflow as tf\nroot = tf.train.Checkpoint(model=m)\nroot.save(\n    prefix,\n    # TF 1 needed the session\n)\n'),
     ('bom',
      '\ufeffimport tensorflow as tf\nimport tensorflow.contrib.eager as tfe\nckpt = tfe.Checkpoint(model=model)\n',
      '\ufeffimport tensorflow as tf\nckpt = tf.train.Checkpoint(model=model)\n'),
@@ -112,7 +122,7 @@ def test_lines_outside_the_rewritten_statements_are_the_original_bytes(name: str
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):
-            assert all(any(word in line for word in ("tfe", "contrib", "Checkpoint", "restore"))
+            assert all(any(word in line for word in ("tfe", "contrib", "Checkpoint", "restore", "session"))
                        for line in old[i1:i2]), old[i1:i2]
 
 

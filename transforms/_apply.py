@@ -400,9 +400,8 @@ def _change_arguments(change: Change, node: cst.Call) -> cst.CSTNode:
         if len(args) != change.total:
             raise ApplyError("a call's arguments changed twice")
         kept = [args[i] for i in change.keep]
-        if kept:
-            # The last argument keeps the original last argument's trailing comma (or lack of one).
-            kept[-1] = kept[-1].with_changes(comma=args[-1].comma)
+        if kept and kept[-1] is not args[-1]:
+            kept[-1] = _new_last(kept[-1], args[-1])
         return node.with_changes(args=kept)
     if isinstance(change, InsertArguments):
         if len(args) != change.total:
@@ -425,6 +424,27 @@ def _change_arguments(change: Change, node: cst.Call) -> cst.CSTNode:
         added[:-1] = [arg.with_changes(comma=comma) for arg in added[:-1]]
         return node.with_changes(args=args + added)
     raise ApplyError(f"unknown change {change!r}")
+
+
+def _new_last(argument: cst.Arg, last: cst.Arg) -> cst.Arg:
+    """The argument that becomes the last one takes the old last one's trailing comma (or lack of one), unless its
+    own comma is followed by comments (`prefix,  # where`): then that comma and those comments stay, and only the
+    line the closing bracket starts on comes from the old last argument. A dropped argument's own comment goes with
+    it, as a removed statement's does."""
+    own = argument.comma
+    if not (isinstance(own, cst.Comma) and isinstance(own.whitespace_after, cst.ParenthesizedWhitespace)
+            and _has_comment(own.whitespace_after)):
+        return argument.with_changes(comma=last.comma)
+    closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+    after = own.whitespace_after
+    if isinstance(closing, cst.ParenthesizedWhitespace):
+        after = after.with_changes(indent=closing.indent, last_line=closing.last_line)
+    return argument.with_changes(comma=own.with_changes(whitespace_after=after))
+
+
+def _has_comment(whitespace: cst.ParenthesizedWhitespace) -> bool:
+    return whitespace.first_line.comment is not None or any(line.comment is not None
+                                                            for line in whitespace.empty_lines)
 
 
 @functools.lru_cache(maxsize=64)

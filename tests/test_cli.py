@@ -198,6 +198,15 @@ def test_a_restore_is_compared_with_what_another_file_of_the_run_saves(tree, job
     assert "src/train.py: saves checkpoints that the restores of other files were compared with" in result.stderr
 
 
+def test_a_project_file_named_absolutely_is_read_for_facts_once(tree) -> None:  # type: ignore[no-untyped-def]
+    """The project lists `src/train.py`, the command line says `/abs/src/train.py`: one file, one contribution."""
+    root = tree({"pyproject.toml": "[tool.tfckpt-migrate]\n", "src/train.py": TRAIN, "src/inference.py": INFERENCE})
+    result = run_cli("--check", "--verbose", root / "src", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("saves checkpoints that the restores of other files were compared with") == 1, \
+        result.stderr
+
+
 @pytest.mark.parametrize("marker", ["git", "pyproject"])
 def test_one_file_and_the_whole_tree_get_the_same_answer(tree, marker: str) -> None:  # type: ignore[no-untyped-def]
     """pre-commit passes the changed files, CI passes `.`: the facts come from the project either way."""

@@ -249,6 +249,15 @@ def _migrate_batch(batch: list[_Task], codes: tuple[str, ...]) -> list[FileResul
             for path, data, project, ignore in batch]
 
 
+def _each_file_once(paths: Sequence[str]) -> list[str]:
+    """The project lists its files relative to the working directory, the command line may name them absolutely:
+    each file is read for facts once, under its first spelling (rules compare paths as `os.path.abspath` does)."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        seen.setdefault(os.path.normcase(os.path.abspath(path)), path)
+    return list(seen.values())
+
+
 def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[[int], None] | None = None,
         contributors: list[tuple[str, str]] | None = None,
         project_files: Callable[[], Sequence[str]] | None = None,
@@ -291,7 +300,7 @@ def run(files: Sequence[Discovered], options: RunOptions, on_progress: Callable[
         collecting = [rule for rule in load_rules(options.codes) if rule.FACTS is not None] if candidates else []
         if collecting:
             given = [item.path for item in files]
-            paths = list(dict.fromkeys([*project_files(), *given])) if project_files is not None else given
+            paths = _each_file_once([*project_files(), *given]) if project_files is not None else given
             collected = collect_facts(paths, options.codes, pool, limit)
             if contributors is not None:
                 contributors.extend(collected.contributors(collecting))

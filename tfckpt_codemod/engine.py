@@ -96,8 +96,8 @@ def migrate_source(data: bytes, path: str = "<string>", *, rules: Sequence[type]
         return FileResult(path=path, old=data, error=failure.message, error_line=failure.line,
                           error_column=failure.column)
     arguments = (data, path, encoding, tree, selected, project, extra_uses, checkpoints, tuple(ignore))
-    # Rules, the analysis and LibCST recurse once per level of nesting. Only the statements a migration edits
-    # reach LibCST, and they are measured first (limits.check_statements): too deep is one error, deep enough to
+    # Rules, the analysis and LibCST recurse once per level of nesting. Only the code a migration edits reaches
+    # LibCST, and it is measured first (limits.check_statements): too deep is one error, deep enough to
     # need it runs the file again on a thread with a deep stack, as does a RecursionError anywhere else.
     try:
         return _migrate_parsed(*arguments)

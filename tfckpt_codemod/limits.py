@@ -224,7 +224,7 @@ def on_deep_thread() -> bool:
 
 
 def check_statements(statements: Sequence[ast.AST]) -> None:
-    """Called before LibCST parses `statements` (only the statements a migration edits reach LibCST): raises
+    """Called before LibCST parses these statements or expressions (only the code a migration edits reaches it): raises
     TooDeep for what LibCST needs minutes, gigabytes or a crash for, NeedsDeepStack when they need the deep
     thread and this is not it."""
     expression = tree = 0

@@ -39,7 +39,7 @@ class Migration:
         return bool(self.context.edits) or self.context.needs_tensorflow_import
 
     def replacements(self):  # type: ignore[no-untyped-def]
-        """What changes, line by line (this is where LibCST parses the edited statements)."""
+        """What changes, line by line (this is where LibCST parses the edited code)."""
         from ._apply import replacements
 
         context = self.context

@@ -122,11 +122,10 @@ class NeedleReader:
                     else:
                         grow = len(self._buffer)
                     self._buffer.extend(bytes(grow))
-                with memoryview(self._buffer) as view:
-                    try:
-                        count = os.readv(fd, [view[size:]])
-                    except BlockingIOError:  # a FIFO after all (it replaced the file after the listing)
-                        raise not_regular("a FIFO") from None
+                with memoryview(self._buffer) as view, view[size:] as rest:
+                    count = _read_into(fd, rest)
+                if count is None:  # a FIFO after all (it replaced the file after the listing)
+                    raise not_regular("a FIFO")
                 if not count:
                     break
                 size += count
@@ -139,6 +138,24 @@ class NeedleReader:
                 self.wide = wide_tensorflow(bytes(self._buffer[:size]))
             return None
         return bytes(self._buffer[:size])
+
+
+def _readv_into(fd: int, view: memoryview) -> int | None:
+    """One read straight into the buffer; None when a non-blocking descriptor has nothing yet (a FIFO)."""
+    try:
+        return os.readv(fd, [view])
+    except BlockingIOError:
+        return None
+
+
+def _file_into(fd: int, view: memoryview) -> int | None:
+    """The same through a raw file object, where the platform has no `readv` (Windows): it answers None itself."""
+    with open(fd, "rb", buffering=0, closefd=False) as raw:
+        return raw.readinto(view)
+
+
+# `readv` saves creating a file object (and its `fstat`) per file, which a tree with no contrib is mostly made of.
+_read_into = _readv_into if hasattr(os, "readv") else _file_into
 
 
 def write_reason(path: str | os.PathLike[str], old: bytes, new: bytes) -> str | None:

@@ -347,6 +347,7 @@ def _write_json(document: object) -> None:
 
 def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None", out: TextOut, err: TextOut) -> int:
     from tfckpt_codemod.discovery import PatternError, discover
+    from tfckpt_codemod.options import Mode
     from tfckpt_codemod.project import ProjectFacts
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions
@@ -365,7 +366,7 @@ def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None"
                         report, statistics=run.statistics, show_fixes=run.show_fixes)
     for path in missing:
         reporter.missing(str(path))
-    options = RunOptions(codes=run.codes, write=run.mode == "write", jobs=run.jobs,
+    options = RunOptions(codes=run.codes, write=run.mode is Mode.write, jobs=run.jobs,
                          max_file_size=run.max_file_size, checkpoints=run.checkpoints,
                          per_file_ignores=run.per_file_ignores)
 
@@ -390,9 +391,11 @@ def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None"
 
 
 def _exit_code(run: "Invocation", errors: int, work_left: int) -> int:
+    from tfckpt_codemod.options import Mode
+
     if errors:
         return EXIT_ERROR
-    if run.mode == "check" and work_left and not run.exit_zero:
+    if run.mode is Mode.check and work_left and not run.exit_zero:
         return EXIT_FOUND
     return EXIT_OK
 
@@ -402,6 +405,7 @@ def _run_stdin(name: str, run: "Invocation", report: "ReportFile | None", err: T
     from tfckpt_codemod.collection import resume
     from tfckpt_codemod.engine import could_apply, migrate_source
     from tfckpt_codemod.limits import size_error
+    from tfckpt_codemod.options import Mode
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.transforms import load_rules, triggers
     from tfckpt_codemod.types import FileResult
@@ -425,9 +429,9 @@ def _run_stdin(name: str, run: "Invocation", report: "ReportFile | None", err: T
     except Exception as error:  # a bug of ours: the editor that pipes its buffer through us must get it back
         result = FileResult(path=name, old=data, error=f"internal error ({type(error).__name__}: {error}); "
                             "not migrated, please report it")
-    if run.mode == "write":
+    if run.mode is Mode.write:
         _emit_stdout(result.new if result.changed and result.new is not None and result.error is None else data)
-        reporter = Reporter(err, err, "write", "text", run.color, quiet=True, report=report)
+        reporter = Reporter(err, err, Mode.write, "text", run.color, quiet=True, report=report)
         reporter.file(result)  # findings and errors go to stderr: stdout is the file
         if report is not None:
             reporter.finish()

@@ -396,6 +396,7 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     import contextlib
 
     from tfckpt_codemod.discovery import PatternError, discover
+    from tfckpt_codemod.options import Mode
     from tfckpt_codemod.project import ProjectFacts
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import RunOptions
@@ -422,7 +423,7 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     options = RunOptions(codes=run.codes, write=False, jobs=run.jobs, max_file_size=run.max_file_size,
                          checkpoints=run.checkpoints, per_file_ignores=run.per_file_ignores)
     project = ProjectFacts(run, paths)
-    reporter = Reporter(out, err, "write", "text", run.color, verbose=run.verbose, quiet=run.quiet, report=report)
+    reporter = Reporter(out, err, Mode.write, "text", run.color, verbose=run.verbose, quiet=run.quiet, report=report)
     for path in missing:
         reporter.missing(str(path))
     review = Review(out, err, run.color, ask or ask_terminal(out))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, cast
 
 from tfckpt_codemod.encoding import source_encoding
+from tfckpt_codemod.options import Mode
 from tfckpt_codemod.quoting import display_path
 from tfckpt_codemod.streams import TextOut
 from tfckpt_codemod.types import FileResult, Finding
@@ -80,7 +81,7 @@ class Reporter:
 
     out: TextOut
     err: TextOut
-    mode: str  # "diff", "check" or "write"
+    mode: Mode
     output_format: str = "text"
     color: str = "auto"
     show_diff: bool = False  # with --write: also print the diffs
@@ -158,9 +159,9 @@ class Reporter:
         for line in error_lines(result):
             self.err.write(line + "\n")
         if result.changed:
-            if self.mode == "check":
+            if self.mode is Mode.check:
                 self._styled([("Would migrate: ", "bold yellow"), (path, "bold")])
-            if self.mode == "diff" or self.show_diff:
+            if self.mode is Mode.diff or self.show_diff:
                 self._print_diff(unified_diff(result))
         if result.written and not self.quiet:
             self.err.write(f"Migrated: {path}\n")  # as black's "reformatted" and pyupgrade's "Rewriting"
@@ -212,8 +213,8 @@ class Reporter:
         from tfckpt_codemod import __version__
 
         assert self.report is not None
-        mode = {"diff": "dry run (nothing written)", "check": "check (nothing written)",
-                "write": "write (changes applied in place)"}[self.mode]
+        mode = {Mode.diff: "dry run (nothing written)", Mode.check: "check (nothing written)",
+                Mode.write: "write (changes applied in place)"}[self.mode]
         self.report.write(f"tfckpt-migrate {__version__} report\n{'=' * 78}\nMode: {mode}\n\n")
 
     def _report_file(self, result: FileResult) -> None:
@@ -223,7 +224,7 @@ class Reporter:
         write = self.report.write
         status = ("error" if error_lines(result) else
                   "migrated" if result.written else
-                  ("changed on disk, not written" if self.mode == "write" else "would be migrated")
+                  ("changed on disk, not written" if self.mode is Mode.write else "would be migrated")
                   if result.changed else "findings only")
         path = display_path(result.path)
         write(f"{'-' * 78}\nFile: {path}\nStatus: {status}\n")
@@ -348,7 +349,7 @@ class Reporter:
         """ruff's --show-fixes: each changed file with how many rewrites each rule made in it."""
         if not self._fixes:
             return
-        verb = "Fixed" if self.mode == "write" else "Would fix"
+        verb = "Fixed" if self.mode is Mode.write else "Would fix"
         total = sum(sum(fixes.values()) for _path, fixes in self._fixes)
         self.out.write(f"{verb} {total} issue{'s' if total != 1 else ''}:\n")
         from tfckpt_codemod.transforms import known_codes
@@ -361,8 +362,8 @@ class Reporter:
                 self.out.write(f"    {n} \u00d7 {code} ({name})\n")
 
     def summary_line(self) -> str:
-        verb = {"write": "migrated", "check": "would be migrated", "diff": "would be migrated"}[self.mode]
-        count = self.written if self.mode == "write" else self.changed
+        verb = {Mode.write: "migrated", Mode.check: "would be migrated", Mode.diff: "would be migrated"}[self.mode]
+        count = self.written if self.mode is Mode.write else self.changed
         parts = [f"{count} file{'s' if count != 1 else ''} {verb}",
                  f"{self.manual_findings} finding{'s' if self.manual_findings != 1 else ''} to review",
                  f"{self.seen} scanned"]

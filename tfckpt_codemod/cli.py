@@ -346,40 +346,30 @@ def _write_json(document: object) -> None:
 
 
 def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None", out: TextOut, err: TextOut) -> int:
-    from tfckpt_codemod.discovery import PatternError, discover
     from tfckpt_codemod.options import Mode
-    from tfckpt_codemod.project import ProjectFacts
+    from tfckpt_codemod.prepare import UsageError, prepare
     from tfckpt_codemod.report import Reporter
-    from tfckpt_codemod.runner import RunOptions
     from tfckpt_codemod.runner import run as run_files
 
-    missing: list[Path] = []
     try:
-        files = discover(paths, exclude=run.exclude, extend_exclude=run.extend_exclude,
-                         respect_gitignore=run.respect_gitignore, force_exclude=run.force_exclude, missing=missing)
-    except PatternError as error:
+        prepared = prepare(paths, run, report, write=run.mode is Mode.write)
+    except UsageError as error:
         _usage(str(error))
         raise  # unreachable: _usage exits
-    if report is not None:
-        _refuse_report_inputs(report, [str(p) for p in paths], [item.path for item in files])
     reporter = Reporter(out, err, run.mode, run.output_format, run.color, run.show_diff, run.verbose, run.quiet,
                         report, statistics=run.statistics, show_fixes=run.show_fixes)
-    for path in missing:
+    for path in prepared.missing:
         reporter.missing(str(path))
-    options = RunOptions(codes=run.codes, write=run.mode is Mode.write, jobs=run.jobs,
-                         max_file_size=run.max_file_size, checkpoints=run.checkpoints,
-                         per_file_ignores=run.per_file_ignores)
 
     def on_workers(workers: int, candidates: int) -> None:
         line = run.jobs_note(workers, candidates)
         if line is not None:
             reporter.err.write(line + "\n")  # above the progress bar, if one shows
 
-    project = ProjectFacts(run, paths)
-
-    with _progress(len(files), run.quiet or run.output_format != "text", reporter) as advance:
+    project = prepared.project
+    with _progress(len(prepared.files), run.quiet or run.output_format != "text", reporter) as advance:
         contributors: list[tuple[str, str]] = []
-        results = run_files(files, options, on_progress=advance, contributors=contributors,
+        results = run_files(prepared.files, prepared.options, on_progress=advance, contributors=contributors,
                             on_workers=on_workers, project_files=project.files)
         try:
             for result in results:

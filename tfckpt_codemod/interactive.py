@@ -395,40 +395,24 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     parsed or written, else 0 (skipped hunks are the user's choice, not a failure)."""
     import contextlib
 
-    from tfckpt_codemod.discovery import PatternError, discover
     from tfckpt_codemod.options import Mode
-    from tfckpt_codemod.project import ProjectFacts
+    from tfckpt_codemod.prepare import UsageError, prepare
     from tfckpt_codemod.report import Reporter
-    from tfckpt_codemod.runner import RunOptions
     from tfckpt_codemod.runner import run as run_files
 
     out, err = cast("IO[str]", out), cast("IO[str]", err)
-    exclude, extend_exclude = run.exclude, run.extend_exclude
-    respect_gitignore = run.respect_gitignore
-    missing: list[Path] = []
     try:
-        files = discover(paths, exclude=exclude, extend_exclude=extend_exclude, respect_gitignore=respect_gitignore,
-                         force_exclude=run.force_exclude, missing=missing)
-    except PatternError as error:
+        prepared = prepare(paths, run, report, write=False)  # the review writes what the user accepts
+    except UsageError as error:
         err.write(f"tfckpt-migrate: error: {error}\n")
         return EXIT_ERROR
-    if report is not None:
-        from tfckpt_codemod.reportfile import ReportError
-
-        try:
-            report.refuse_inputs([str(p) for p in paths], [item.path for item in files])
-        except ReportError as error:
-            err.write(f"tfckpt-migrate: error: {error}\n")
-            return EXIT_ERROR
-    options = RunOptions(codes=run.codes, write=False, jobs=run.jobs, max_file_size=run.max_file_size,
-                         checkpoints=run.checkpoints, per_file_ignores=run.per_file_ignores)
-    project = ProjectFacts(run, paths)
+    project = prepared.project
     reporter = Reporter(out, err, Mode.write, "text", run.color, verbose=run.verbose, quiet=run.quiet, report=report)
-    for path in missing:
+    for path in prepared.missing:
         reporter.missing(str(path))
     review = Review(out, err, run.color, ask or ask_terminal(out))
     contributors: list[tuple[str, str]] = []
-    with contextlib.closing(run_files(files, options, contributors=contributors,
+    with contextlib.closing(run_files(prepared.files, prepared.options, contributors=contributors,
                                       project_files=project.files)) as results:
         for result in results:
             reporter.file(review.file(result))

@@ -15,16 +15,13 @@ import typer
 
 from tfckpt_codemod import __version__
 from tfckpt_codemod.interrupts import Interrupted, interrupts_handled
+from tfckpt_codemod.options import EXIT_ERROR, EXIT_FOUND, EXIT_OK, Invocation, Mode
 from tfckpt_codemod.streams import BROKEN_NOTE, PipeSafe, TextOut
 
 if TYPE_CHECKING:
     from tfckpt_codemod.evidence import CheckpointEvidence
-    from tfckpt_codemod.options import Invocation
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.reportfile import ReportFile
-
-EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-
 
 class OutputFormat(str, Enum):
     text = "text"
@@ -191,7 +188,6 @@ def migrate(
         available_cores,
         parse_size,
     )
-    from tfckpt_codemod.options import Invocation, Mode
     from tfckpt_codemod.transforms import select_codes
 
     targets = list(paths or ([Path("-")] if stdin_filename is not None else [Path(".")]))
@@ -345,8 +341,7 @@ def _write_json(document: object) -> None:
         pass
 
 
-def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None", out: TextOut, err: TextOut) -> int:
-    from tfckpt_codemod.options import Mode
+def _run_paths(paths: list[Path], run: Invocation, report: "ReportFile | None", out: TextOut, err: TextOut) -> int:
     from tfckpt_codemod.prepare import UsageError, prepare
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import run as run_files
@@ -380,9 +375,7 @@ def _run_paths(paths: list[Path], run: "Invocation", report: "ReportFile | None"
     return _exit_code(run, reporter.errors, reporter.changed or reporter.manual_findings)
 
 
-def _exit_code(run: "Invocation", errors: int, work_left: int) -> int:
-    from tfckpt_codemod.options import Mode
-
+def _exit_code(run: Invocation, errors: int, work_left: int) -> int:
     if errors:
         return EXIT_ERROR
     if run.mode is Mode.check and work_left and not run.exit_zero:
@@ -390,12 +383,11 @@ def _exit_code(run: "Invocation", errors: int, work_left: int) -> int:
     return EXIT_OK
 
 
-def _run_stdin(name: str, run: "Invocation", report: "ReportFile | None", err: TextOut) -> int:
+def _run_stdin(name: str, run: Invocation, report: "ReportFile | None", err: TextOut) -> int:
     """With --write, stdout is the file: it gets the new source, or the input unchanged when anything fails."""
     from tfckpt_codemod.collection import resume
     from tfckpt_codemod.engine import could_apply, migrate_source
     from tfckpt_codemod.limits import size_error
-    from tfckpt_codemod.options import Mode
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.transforms import load_rules, triggers
     from tfckpt_codemod.types import FileResult

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
+from tfckpt_codemod.options import EXIT_ERROR, EXIT_OK
 from tfckpt_codemod.types import Edit, FileResult, Finding
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from tfckpt_codemod.reportfile import ReportFile
     from tfckpt_codemod.streams import PipeSafe
 
-EXIT_OK, EXIT_ERROR = 0, 2
 CONTEXT = 3  # lines of context around a hunk, as in the dry run's diffs
 
 Opcode = tuple[str, int, int, int, int]  # difflib: (tag, i1, i2, j1, j2), 0-based, ends excluded

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from tfckpt_codemod.ignores import PerFileIgnores
 
 
+# The exit codes, as ruff's: nothing to do, something to do (only `--check` says so), an error.
+EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
 class Mode(str, Enum):
     """A str so that reports and json compare and print it as the word."""
 

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from tfckpt_codemod.options import Invocation
 
 
+def file_key(path: str) -> str:
+    """Paths of one file compare equal however they were spelled (`src/a.py`, `./src/a.py`, `/abs/src/a.py`): the
+    project's listing and the command line meet here, and rules compare the paths in facts with it."""
+    return os.path.normcase(os.path.abspath(path))
+
+
 def project_root(config: Path | None, paths: Sequence[Path]) -> Path | None:
     if config is not None:
         return config.parent

@@ -251,10 +251,12 @@ def _migrate_batch(batch: list[_Task], codes: tuple[str, ...]) -> list[FileResul
 
 def _each_file_once(paths: Sequence[str]) -> list[str]:
     """The project lists its files relative to the working directory, the command line may name them absolutely:
-    each file is read for facts once, under its first spelling (rules compare paths as `os.path.abspath` does)."""
+    each file is read for facts once, under its first spelling."""
+    from tfckpt_codemod.project import file_key
+
     seen: dict[str, str] = {}
     for path in paths:
-        seen.setdefault(os.path.normcase(os.path.abspath(path)), path)
+        seen.setdefault(file_key(path), path)
     return list(seen.values())
 
 

@@ -8,7 +8,6 @@ and Unicode separators, and every line number after one would be off).
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -94,8 +93,3 @@ def first_line(statement: ast.stmt) -> int:
     if decorators:
         return min(decorator.lineno for decorator in decorators)
     return statement.lineno
-
-
-def file_key(path: str) -> str:
-    """Paths of one file compare equal however they were spelled (`src/a.py`, `./src/a.py`, `/abs/src/a.py`)."""
-    return os.path.normcase(os.path.abspath(path))

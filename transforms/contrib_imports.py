@@ -22,10 +22,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from tfckpt_codemod.project import file_key
+
 from ._analysis import Binding, Ref
 from ._context import MigrationContext
 from ._rule import FactInput, Facts, Rule
-from ._source import file_key
 from ._symbols import CHECKPOINT_MODULES, lookup
 
 _FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+([^#\r\n]*)", re.MULTILINE)

@@ -34,11 +34,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tfckpt_codemod.project import file_key
+
 from ._analysis import ModuleAnalysis, dotted
 from ._checkpoints import CheckpointModel, Construction, SavedCheckpoint
 from ._context import MigrationContext, Span
 from ._rule import FactInput, Facts, Rule
-from ._source import file_key
 
 MUTATORS = frozenset({"update", "setdefault", "pop"})
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, cast
 
-from tfckpt_codemod.options import EXIT_ERROR, EXIT_OK
+from tfckpt_codemod.options import EXIT_ERROR, EXIT_OK, Mode
 from tfckpt_codemod.types import Edit, FileResult, Finding
 
 if TYPE_CHECKING:
@@ -395,7 +395,6 @@ def run_interactive(paths: list[Path], run: Invocation, report: ReportFile | Non
     parsed or written, else 0 (skipped hunks are the user's choice, not a failure)."""
     import contextlib
 
-    from tfckpt_codemod.options import Mode
     from tfckpt_codemod.prepare import UsageError, prepare
     from tfckpt_codemod.report import Reporter
     from tfckpt_codemod.runner import run as run_files
